@@ -1,0 +1,28 @@
+"""SQLite storage: one Storage object with one async method per domain query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.db import Database
+from storage.records import FOREVER, UserRecord
+from storage.reminders import RemindersMixin
+from storage.sessions import SessionsMixin
+from storage.users import UsersMixin
+
+__all__ = ["FOREVER", "Storage", "UserRecord"]
+
+
+class Storage(UsersMixin, SessionsMixin, RemindersMixin):
+    """The application's storage; open() before use, close() at shutdown."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = Database(path)
+
+    async def open(self) -> None:
+        """Open the database and bring its schema up to date."""
+        await self.db.open()
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.db.close()
