@@ -18,7 +18,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Cadence:
-    """Seconds per phase of one rep; four_count paces the Army 4-count (lift, lower, lift, lower)."""
+    """Seconds per phase of a rep; four_count paces the Army 4-count (lift, lower, lift, lower)."""
 
     lift_s: int
     hold_s: int

@@ -82,7 +82,7 @@ async def test_update_rejects_unknown_columns(tmp_path: Path) -> None:
     await storage.open()
     await storage.create_user(1, 1, "A", NOW, preset="rehab")
     with pytest.raises(ValueError):
-        await storage.update_user(1, NOW, user_id=2)
+        await storage.update_user(1, NOW, consent_at="x")
     await storage.close()
 
 
