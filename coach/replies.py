@@ -1,0 +1,427 @@
+"""Free-text replies ("done 8 left", "3x10", "skip - knee hurt", "undo") parsed into a log intent.
+
+Decisions, so the handlers and the help text can rely on them:
+
+- Case, punctuation, emoji and spacing don't matter. ✅ ✔ ✓ ☑ and 👍 mean "done"; other emoji are
+  ignored. A bare count ("8", "8 reps", "3x10", "3 sets of 10") logs without a verb.
+- Side words: left/right and the short forms l/r/lt/rt, anywhere ("left done", "done 8 on the left
+  leg"). Two different sides ("done left right") are ambiguous and not a log.
+- "3x10" (also 3×10, 3 x 10, 3*10, "3 sets of 10") is 3 sets of 10 reps; "set 2 done" names the
+  set (an ordinal, ignored), it is not 2 sets.
+- Not a log: questions (any "?"), negations ("don't", "not done", "didn't finish"), "yes" or "ok"
+  alone (only "done" logs, so a stray "yes" never writes a row), dates or times ("8 days ago",
+  "done yesterday": we can't backdate), decimals and negative numbers ("8.5", "-3"), two counts
+  ("done 8 10"), "skip rest" (that is the rest timer, not a set), unknown words inside the command
+  ("done with this bot"), slash commands.
+- Words after a separator (, ; : . ! - — "but" "because") or starting with a pain, body or feeling
+  word become the note: "done 8, knee hurt" logs 8 with note "knee hurt". The note is capped at
+  NOTE_MAX characters and is never interpreted beyond the pain flags.
+- Counts outside 1..MAX_REPS reps per set or 1..MAX_SETS sets come back as Absurd, including a bare
+  "0" or "10000", so the handler explains instead of storing a row.
+- Pain: `pain` is any pain word not negated ("it hurts", "knee hurt"; not "no pain", "pain-free",
+  "didn't hurt"); `sharp_pain` is pain qualified as sharp/stabbing/shooting/severe (SPEC §7: stop
+  the session). Pain mentioned without a log ("sharp pain", "ouch my knee") comes back as Pain, so
+  the handler can give the safety advice instead of a generic hint; pain beats an Absurd count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final, Literal, TypeAlias
+
+Side = Literal["left", "right"]
+AbsurdReason = Literal["zero_reps", "too_many_reps", "zero_sets", "too_many_sets"]
+
+MAX_REPS: Final = 100
+MAX_SETS: Final = 10
+NOTE_MAX: Final = 200
+
+
+@dataclass(frozen=True)
+class Done:
+    """Log `sets` set(s); reps=None means the prescribed reps, side=None the leg the bot expects."""
+
+    reps: int | None
+    side: Side | None
+    sets: int = 1
+    note: str = ""
+    sharp_pain: bool = False
+    pain: bool = False
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Record a skipped set; the note is the user's reason, free text, never trusted."""
+
+    side: Side | None
+    note: str = ""
+    sharp_pain: bool = False
+    pain: bool = False
+
+
+@dataclass(frozen=True)
+class Undo:
+    """Remove the last logged set."""
+
+
+@dataclass(frozen=True)
+class Absurd:
+    """A log with a count out of range; reason is a code for the handler to explain, not text."""
+
+    reason: AbsurdReason
+
+
+@dataclass(frozen=True)
+class Pain:
+    """Pain reported without a log ("sharp pain", "my knee hurts"); sharp means stop (SPEC §7)."""
+
+    sharp: bool
+    note: str
+
+
+LogIntent: TypeAlias = Done | Skip | Undo | Absurd | Pain
+
+_DONE_EMOJI: Final = frozenset("\u2705\u2714\u2713\u2611\U0001f44d")
+_APOSTROPHES: Final = frozenset("\u2018\u2019\u02bc\u0060\u00b4")
+
+_DONE_VERBS: Final = frozenset({"done", "did", "finished", "finish", "complete", "completed"})
+_SKIP_VERBS: Final = frozenset({"skip", "skipped", "skipping", "skips"})
+_UNDO_VERBS: Final = frozenset({"undo"})
+_SIDES: Final[dict[str, Side]] = {
+    "left": "left",
+    "l": "left",
+    "lt": "left",
+    "right": "right",
+    "r": "right",
+    "rt": "right",
+}
+_REP_WORDS: Final = frozenset({"rep", "reps", "repetition", "repetitions", "times"})
+_SET_WORDS: Final = frozenset({"set", "sets"})
+_MULT_WORDS: Final = frozenset({"x", "×", "*"})
+_FILLERS: Final = frozenset(
+    {
+        # Acknowledgements that may surround "done" but never log on their own.
+        "ok", "okay", "k", "kk", "yes", "yep", "yup", "yeah", "ya", "sure", "alright", "good",
+        "great", "nice", "cool", "perfect", "awesome", "finally", "phew", "yay",
+        # Pronouns, articles and the like: "I'm done", "did a set on the left leg".
+        "i", "im", "i'm", "ive", "i've", "we", "we're", "am", "is", "was", "it's", "its", "that's",
+        "thats", "have", "has", "had", "been", "just", "all", "now", "today", "this", "that", "it",
+        "the", "a", "my", "on", "in", "of", "leg", "side", "please", "pls", "thanks", "thank",
+        "you", "thx", "ty", "again", "also", "too", "so", "well", "there", "got",
+    }
+)  # fmt: skip
+_SKIP_PREFIX: Final = frozenset(
+    {"want", "to", "gonna", "going", "will", "i'll", "ill", "need", "must", "gotta", "let's",
+     "lets", "have", "might"}
+)  # fmt: skip
+_SKIP_OBJECTS: Final = frozenset(
+    {"the", "this", "that", "it", "one", "set", "leg", "side", "on", "my", "today", "please",
+     "now", "again", "a"}
+)  # fmt: skip
+_REST_WORDS: Final = frozenset({"rest", "resting", "break", "pause", "timer"})
+_UNDO_WORDS: Final = frozenset(
+    {"undo", "last", "that", "it", "the", "set", "one", "please", "pls", "oops", "whoops",
+     "sorry", "ok", "okay", "my", "mistake", "previous", "entry", "log", "wrong", "a"}
+)  # fmt: skip
+_NEGATORS: Final = frozenset(
+    {"no", "not", "without", "never", "nothing", "zero", "don't", "dont", "doesn't", "doesnt",
+     "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "won't", "wont", "can't", "cant",
+     "cannot", "couldn't", "couldnt", "haven't", "havent", "hasn't", "hasnt", "nope", "nah",
+     "yet"}
+)  # fmt: skip
+_PAIN_WORDS: Final = frozenset(
+    {"pain", "pains", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy",
+     "ouch", "ow", "owch", "twinge", "injured", "injury"}
+)  # fmt: skip
+_SHARP_WORDS: Final = frozenset(
+    {"sharp", "sharply", "stabbing", "shooting", "severe", "searing", "excruciating",
+     "unbearable"}
+)  # fmt: skip
+_BODY_WORDS: Final = frozenset(
+    {"knee", "knees", "hip", "hips", "thigh", "thighs", "groin", "ankle", "foot", "muscle",
+     "muscles", "back"}
+)  # fmt: skip
+_FEELING_WORDS: Final = frozenset(
+    {"felt", "feel", "feels", "feeling", "easy", "easier", "hard", "harder", "tough", "tired",
+     "difficult", "wobbly", "shaky", "burn", "burns", "burning", "heavy"}
+)  # fmt: skip
+_CONJUNCTIONS: Final = frozenset({"but", "because", "bc", "cause", "though", "although", "since"})
+_NUMBER_WORDS: Final[dict[str, int]] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+# Longer digit strings are "too many" without int(): int() refuses over 4,300 digits.
+_MAX_DIGITS: Final = 9
+_HUGE: Final = 10**_MAX_DIGITS
+_PAIN_NEGATION_WINDOW: Final = 3
+_NO_PAIN_AFTER: Final = (["free"], ["0"], ["zero"], ["none"])  # "pain-free" is one word already
+_SHARP_WINDOW: Final = 3
+
+_TOKEN_RE: Final = re.compile(
+    r"""
+    (?P<dec>\d+(?:[.,]\d+)+)                      # 8.5, 10,000: not a count we accept
+    |(?P<neg>(?<!\w)[-\u2212]\d+)                 # -3
+    |(?P<num>\d+)
+    |(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)        # don't, pain-free
+    |(?P<mult>[×*])
+    |(?P<sep>[,;:.!()\[\]\-\u2013\u2014\u2212\u2026]+)
+    |(?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # a _TOKEN_RE group name: num, word, mult, dec, neg or other
+    text: str
+    start: int
+    after_sep: bool
+    value: int | None = None
+
+
+def parse_reply(text: str) -> LogIntent | None:
+    """Parse a free-text reply into a log intent, or None if it isn't one."""
+    norm = _normalize(text)
+    if not norm or norm.startswith("/") or "?" in norm:
+        return None
+    tokens = _tokenize(norm)
+    pain, sharp = _pain_flags(tokens)
+    intent = _parse_tokens(tokens, norm, pain=pain, sharp=sharp)
+    if pain and (intent is None or isinstance(intent, Absurd)):
+        return Pain(sharp=sharp, note=_clip(norm))
+    return intent
+
+
+def _normalize(text: str) -> str:
+    """NFKC, done-emoji to the word, other symbols and control characters out, spaces collapsed."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch in _DONE_EMOJI:
+            out.append(" done ")
+        elif ch in _APOSTROPHES:
+            out.append("'")
+        elif ch.isspace():
+            out.append(" ")
+        else:
+            category = unicodedata.category(ch)
+            if category in ("So", "Sk"):
+                out.append(" ")
+            elif category[0] == "C" or category in ("Mn", "Me"):
+                continue
+            else:
+                out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def _tokenize(norm: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    after_sep = True
+    for match in _TOKEN_RE.finditer(norm):
+        kind = match.lastgroup
+        raw = match.group()
+        if kind == "sep":
+            after_sep = True
+            continue
+        low = raw.casefold()
+        if kind == "num":
+            value = int(raw) if len(raw) <= _MAX_DIGITS else _HUGE
+            tokens.append(_Token("num", low, match.start(), after_sep, value))
+        elif kind == "word" and low in _NUMBER_WORDS:
+            tokens.append(_Token("num", low, match.start(), after_sep, _NUMBER_WORDS[low]))
+        else:
+            tokens.append(_Token(str(kind), low, match.start(), after_sep))
+        after_sep = False
+    return tokens
+
+
+def _pain_flags(tokens: list[_Token]) -> tuple[bool, bool]:
+    """(pain, sharp_pain): a pain word not negated just before it or followed by "free"."""
+    words = [t.text for t in tokens]
+    pain = sharp = False
+    for i, word in enumerate(words):
+        if word not in _PAIN_WORDS:
+            continue
+        before = words[max(0, i - _PAIN_NEGATION_WINDOW) : i]
+        if any(w in _NEGATORS for w in before) or words[i + 1 : i + 2] in _NO_PAIN_AFTER:
+            continue
+        pain = True
+        near = words[max(0, i - _SHARP_WINDOW) : i + _SHARP_WINDOW + 1]
+        if any(w in _SHARP_WORDS for w in near):
+            sharp = True
+    return pain, sharp
+
+
+def _parse_tokens(tokens: list[_Token], norm: str, *, pain: bool, sharp: bool) -> LogIntent | None:
+    for i, token in enumerate(tokens):
+        if token.text in _UNDO_VERBS:
+            return _parse_undo(tokens)
+        if token.text in _SKIP_VERBS:
+            return _parse_skip(tokens, i, norm, pain=pain, sharp=sharp)
+        if token.text in _DONE_VERBS:
+            break
+    return _parse_done(tokens, norm, pain=pain, sharp=sharp)
+
+
+def _parse_undo(tokens: list[_Token]) -> Undo | None:
+    return Undo() if all(t.text in _UNDO_WORDS for t in tokens) else None
+
+
+def _parse_skip(
+    tokens: list[_Token], verb: int, norm: str, *, pain: bool, sharp: bool
+) -> Skip | None:
+    side: Side | None = None
+    for token in tokens[:verb]:
+        if token.text in _SIDES:
+            if side not in (None, _SIDES[token.text]):
+                return None
+            side = _SIDES[token.text]
+        elif token.text not in _FILLERS and token.text not in _SKIP_PREFIX:
+            return None
+    j = verb + 1
+    objects_only = True
+    while j < len(tokens):
+        token = tokens[j]
+        if token.after_sep:
+            break
+        if token.text in _REST_WORDS and objects_only:
+            return None  # "skip rest" / "skip the rest" is the rest timer, not a set
+        if token.text in _SIDES:
+            if side not in (None, _SIDES[token.text]):
+                return None
+            side = _SIDES[token.text]
+        elif token.text in _SET_WORDS and _is_ordinal(tokens, j):
+            j += _ordinal_length(tokens, j)
+            continue
+        elif token.text not in _SKIP_OBJECTS:
+            break
+        if token.text not in ("the", "this", "that"):
+            objects_only = False
+        j += 1
+    note = _clip(norm[tokens[j].start :]) if j < len(tokens) else ""
+    return Skip(side=side, note=note, sharp_pain=sharp, pain=pain)
+
+
+def _is_ordinal(tokens: list[_Token], i: int) -> bool:
+    """ "set 2" (a set's number) as opposed to "2 sets" or "set 3x10"."""
+    nxt = _at(tokens, i + 1)
+    after = _at(tokens, i + 2)
+    if nxt is None or nxt.kind != "num":
+        return False
+    return after is None or (after.text not in _SET_WORDS and after.text not in _MULT_WORDS)
+
+
+def _ordinal_length(tokens: list[_Token], i: int) -> int:
+    """Tokens taken by "set N" or "set N of M"."""
+    of, total = _at(tokens, i + 2), _at(tokens, i + 3)
+    if of is not None and of.text == "of" and total is not None and total.kind == "num":
+        return 4
+    return 2
+
+
+def _at(tokens: list[_Token], i: int) -> _Token | None:
+    return tokens[i] if 0 <= i < len(tokens) else None
+
+
+def _starts_note(tokens: list[_Token], i: int) -> bool:
+    token = tokens[i]
+    if token.text in _PAIN_WORDS | _SHARP_WORDS | _BODY_WORDS | _FEELING_WORDS | _CONJUNCTIONS:
+        return True
+    # "done no pain": the negation belongs to the note, not to "done".
+    following = [t.text for t in tokens[i + 1 : i + 3]]
+    return token.text in _NEGATORS and any(w in _PAIN_WORDS for w in following)
+
+
+def _parse_done(
+    tokens: list[_Token], norm: str, *, pain: bool, sharp: bool
+) -> Done | Absurd | None:
+    verb = False
+    reps: int | None = None
+    sets: int | None = None
+    side: Side | None = None
+    note = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        head = verb or reps is not None or sets is not None
+        if token.kind == "num":
+            nxt, after = _at(tokens, i + 1), _at(tokens, i + 2)
+            assert token.value is not None
+            if (
+                nxt is not None
+                and nxt.text in _MULT_WORDS
+                and after is not None
+                and after.kind == "num"
+            ):
+                if reps is not None or sets is not None:
+                    return None
+                assert after.value is not None
+                sets, reps = token.value, after.value
+                i += 3
+                continue
+            if nxt is not None and nxt.text in _SET_WORDS:
+                if sets is not None:
+                    return None
+                sets = token.value
+                i += 2
+                # "3 sets of 10" / "3 sets x 10"
+                link, count = _at(tokens, i), _at(tokens, i + 1)
+                if (
+                    link is not None
+                    and (link.text == "of" or link.text in _MULT_WORDS)
+                    and count is not None
+                    and count.kind == "num"
+                ):
+                    if reps is not None:
+                        return None
+                    assert count.value is not None
+                    reps = count.value
+                    i += 2
+                continue
+            if reps is not None:
+                return None  # two counts: "done 8 10"
+            reps = token.value
+            # "10x" = ten times
+            i += 2 if nxt is not None and nxt.text == "x" and not nxt.after_sep else 1
+            continue
+        if token.text in _SET_WORDS and _is_ordinal(tokens, i):
+            i += _ordinal_length(tokens, i)
+            continue
+        if token.text in _DONE_VERBS:
+            verb = True
+        elif token.text in _SIDES:
+            if side not in (None, _SIDES[token.text]):
+                return None
+            side = _SIDES[token.text]
+        elif (
+            token.text == "all" and _at(tokens, i + 1) is not None and tokens[i + 1].text == "right"
+        ):
+            i += 2  # "all right", not the right leg
+            continue
+        elif token.text in _FILLERS or token.text in _REP_WORDS or token.text in _SET_WORDS:
+            pass
+        elif head and (token.after_sep or (token.kind == "word" and _starts_note(tokens, i))):
+            note = _clip(norm[token.start :])
+            break
+        else:
+            return None
+        i += 1
+    if not verb and reps is None and sets is None:
+        return None
+    if sets is not None and sets < 1:
+        return Absurd("zero_sets")
+    if sets is not None and sets > MAX_SETS:
+        return Absurd("too_many_sets")
+    if reps is not None and reps < 1:
+        return Absurd("zero_reps")
+    if reps is not None and reps > MAX_REPS:
+        return Absurd("too_many_reps")
+    return Done(reps=reps, side=side, sets=sets or 1, note=note, sharp_pain=sharp, pain=pain)
+
+
+def _clip(note: str) -> str:
+    return note[:NOTE_MAX].strip()
