@@ -10,7 +10,7 @@ Decisions, so the handlers and the help text can rely on them:
   set (an ordinal, ignored), it is not 2 sets.
 - Not a log: questions (any "?"), negations ("don't", "not done", "didn't finish"), "yes" or "ok"
   alone (only "done" logs, so a stray "yes" never writes a row), dates or times ("8 days ago",
-  "done yesterday": we can't backdate), decimals and negative numbers ("8.5", "-3"), two counts
+  "done, yesterday": we can't backdate), decimals and negative numbers ("8.5", "-3"), two counts
   ("done 8 10"), "skip rest" (that is the rest timer, not a set), unknown words inside the command
   ("done with this bot"), slash commands.
 - Words after a separator (, ; : . ! - — "but" "because") or starting with a pain, body or feeling
@@ -109,7 +109,8 @@ _FILLERS: Final = frozenset(
         "i", "im", "i'm", "ive", "i've", "we", "we're", "am", "is", "was", "it's", "its", "that's",
         "thats", "have", "has", "had", "been", "just", "all", "now", "today", "this", "that", "it",
         "the", "a", "my", "on", "in", "of", "leg", "side", "please", "pls", "thanks", "thank",
-        "you", "thx", "ty", "again", "also", "too", "so", "well", "there", "got",
+        "you", "thx", "ty", "again", "also", "too", "so", "well", "there", "got", "last",
+        "first", "final", "another",
     }
 )  # fmt: skip
 _SKIP_PREFIX: Final = frozenset(
@@ -146,6 +147,10 @@ _BODY_WORDS: Final = frozenset(
 _FEELING_WORDS: Final = frozenset(
     {"felt", "feel", "feels", "feeling", "easy", "easier", "hard", "harder", "tough", "tired",
      "difficult", "wobbly", "shaky", "burn", "burns", "burning", "heavy"}
+)  # fmt: skip
+_TIME_WORDS: Final = frozenset(
+    {"yesterday", "tomorrow", "ago", "day", "days", "week", "weeks", "earlier", "later",
+     "morning", "evening", "tonight"}
 )  # fmt: skip
 _CONJUNCTIONS: Final = frozenset({"but", "because", "bc", "cause", "though", "although", "since"})
 _NUMBER_WORDS: Final[dict[str, int]] = {
@@ -243,10 +248,13 @@ def _pain_flags(tokens: list[_Token]) -> tuple[bool, bool]:
     """(pain, sharp_pain): a pain word not negated just before it or followed by "free"."""
     words = [t.text for t in tokens]
     pain = sharp = False
+    clause = 0  # a negation doesn't reach past a separator: "not done, it hurts" is pain
     for i, word in enumerate(words):
+        if tokens[i].after_sep:
+            clause = i
         if word not in _PAIN_WORDS:
             continue
-        before = words[max(0, i - _PAIN_NEGATION_WINDOW) : i]
+        before = words[max(clause, i - _PAIN_NEGATION_WINDOW) : i]
         if any(w in _NEGATORS for w in before) or words[i + 1 : i + 2] in _NO_PAIN_AFTER:
             continue
         pain = True
@@ -336,6 +344,28 @@ def _starts_note(tokens: list[_Token], i: int) -> bool:
     return token.text in _NEGATORS and any(w in _PAIN_WORDS for w in following)
 
 
+def _is_command_word(word: str) -> bool:
+    return word in _FILLERS or word in _REP_WORDS or word in _SET_WORDS
+
+
+def _clause_is_command(tokens: list[_Token], i: int) -> bool:
+    """Whether the clause starting at i reads as more of the command ("ok, done", "done! 8 left").
+
+    Otherwise the whole clause is the note: "done - it didn't hurt" keeps "it".
+    """
+    for j in range(i, len(tokens)):
+        token = tokens[j]
+        if j > i and token.after_sep:
+            return True
+        word = token.text
+        if token.kind == "num" or token.kind == "mult":
+            continue
+        if word in _DONE_VERBS or word in _SIDES or word == "x" or _is_command_word(word):
+            continue
+        return False
+    return True
+
+
 def _parse_done(
     tokens: list[_Token], norm: str, *, pain: bool, sharp: bool
 ) -> Done | Absurd | None:
@@ -348,6 +378,11 @@ def _parse_done(
     while i < len(tokens):
         token = tokens[i]
         head = verb or reps is not None or sets is not None
+        if token.text in _TIME_WORDS:
+            return None  # a log is for now; we don't backdate ("done, yesterday")
+        if head and token.after_sep and not _clause_is_command(tokens, i):
+            note = _clip(norm[token.start :])
+            break
         if token.kind == "num":
             nxt, after = _at(tokens, i + 1), _at(tokens, i + 2)
             assert token.value is not None
@@ -402,9 +437,9 @@ def _parse_done(
         ):
             i += 2  # "all right", not the right leg
             continue
-        elif token.text in _FILLERS or token.text in _REP_WORDS or token.text in _SET_WORDS:
+        elif _is_command_word(token.text):
             pass
-        elif head and (token.after_sep or (token.kind == "word" and _starts_note(tokens, i))):
+        elif head and token.kind == "word" and _starts_note(tokens, i):
             note = _clip(norm[token.start :])
             break
         else:
