@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from coach.replies import (
@@ -256,3 +258,21 @@ def test_intents_are_immutable_and_hashable() -> None:
     assert hash(result) == hash(Done(8, "left"))
     with pytest.raises(AttributeError):
         result.reps = 9  # type: ignore[union-attr,misc]
+
+
+def test_random_input_never_raises_and_stays_bounded() -> None:
+    rng = random.Random(20240601)
+    alphabet = list("done skip undo left right x×*0123456789 ,.;:!?-—'’✅👍🏽🎉\n\t\u200b\x00ab")
+    words = ["done", "8", "left", "skip", "-", "pain", "sharp", "no", "3x10", "set", "2", "undo"]
+    for _ in range(3000):
+        if rng.random() < 0.5:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        else:
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        result = parse_reply(text)
+        assert result is None or isinstance(result, Done | Skip | Undo | Absurd | Pain)
+        if isinstance(result, Done):
+            assert result.reps is None or 1 <= result.reps <= MAX_REPS
+            assert 1 <= result.sets <= MAX_SETS
+        if isinstance(result, Done | Skip | Pain):
+            assert len(result.note) <= NOTE_MAX
