@@ -1,0 +1,57 @@
+"""Telegram adapters, one module per feature; register_handlers() wires them in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.context import BotData
+
+App = Application[Any, Any, Any, Any, BotData, Any]
+
+
+def register_handlers(application: App) -> None:
+    """Add every feature's handlers; group 0 answers, group -1 sees typed answers first."""
+    from handlers import common, errors, learn, onboarding, settings
+
+    # Typed answers to an onboarding/settings question win over "done" parsing.
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, onboarding.typed_answer), group=-1
+    )
+    add = application.add_handler
+    add(CommandHandler("start", onboarding.start))
+    add(CommandHandler("help", learn.help_command))
+    add(CommandHandler("learn", learn.learn))
+    add(CommandHandler("cues", learn.cues))
+    add(CommandHandler("mistakes", learn.mistakes))
+    add(CommandHandler("variations", learn.variations))
+    add(CommandHandler("settings", settings.settings))
+    add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
+    add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
+    add(CallbackQueryHandler(settings.menu_button, pattern=r"^menu:"))
+    add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
+    add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
+    # --- workout (guided sets, logging) ---
+
+    # --- reminders ---
+
+    # --- progress, progression, safety, your data ---
+
+    # --- fallbacks (keep last) ---
+    add(MessageHandler(filters.LOCATION, onboarding.location))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND, common.text))
+    add(MessageHandler(filters.COMMAND, common.unknown_command))
+    add(CallbackQueryHandler(common.stale_button))
+    add(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, common.unsupported))
+    application.add_error_handler(errors.on_error)
+
+
+__all__ = ["Update", "register_handlers"]

@@ -1,0 +1,59 @@
+"""Typed services shared by every handler and job: context.bot_data is a BotData."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
+
+from telegram.ext import CallbackContext, ExtBot
+
+from content.model import Program
+from storage import Storage
+
+
+def system_clock() -> datetime:
+    """The real time, aware UTC."""
+    return datetime.now(UTC)
+
+
+class BotData:
+    """Services wired by bot.build_application(): PTB creates it empty, then it is filled."""
+
+    def __init__(self) -> None:
+        self._storage: Storage | None = None
+        self._program: Program | None = None
+        self.clock: Callable[[], datetime] = system_clock
+        # Seconds between reminder-dispatch ticks; tests shorten it.
+        self.tick_seconds: float = 30.0
+        # Runtime state of guided sets, keyed by user id (not persisted: a restart closes sessions).
+        self.runtime: dict[int, Any] = {}
+
+    @property
+    def storage(self) -> Storage:
+        """The open Storage."""
+        if self._storage is None:
+            raise RuntimeError("storage not wired")
+        return self._storage
+
+    @storage.setter
+    def storage(self, value: Storage) -> None:
+        self._storage = value
+
+    @property
+    def program(self) -> Program:
+        """The coaching program loaded at start-up."""
+        if self._program is None:
+            raise RuntimeError("program not wired")
+        return self._program
+
+    @program.setter
+    def program(self, value: Program) -> None:
+        self._program = value
+
+    def now(self) -> datetime:
+        """The current time from the injectable clock."""
+        return self.clock()
+
+
+Ctx: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -1,0 +1,93 @@
+"""/learn (one edited message with Back/Next), /cues, /mistakes, /variations and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from handlers import render
+from handlers.context import Ctx
+
+
+async def _preset_key(update: Update, context: Ctx) -> str:
+    """The user's preset, or the default for someone without a profile."""
+    data = context.bot_data
+    tg_user = update.effective_user
+    user = await data.storage.get_user(tg_user.id) if tg_user else None
+    return user.preset if user else data.program.default_preset
+
+
+async def learn(update: Update, context: Ctx) -> None:
+    """/learn: the first step of the user's preset."""
+    message = update.effective_message
+    if message is None:
+        return
+    preset = context.bot_data.program.preset(await _preset_key(update, context))
+    await message.reply_text(
+        render.learn_step(preset, 0), reply_markup=render.learn_keyboard(preset, 0)
+    )
+
+
+async def learn_button(update: Update, context: Ctx) -> None:
+    """Back/Next: edit the same message to another step (learn:<preset>:<index>)."""
+    query = update.callback_query
+    if query is None:
+        return
+    _, preset_key, index_text = ((query.data or "") + "::").split(":")[:3]
+    program = context.bot_data.program
+    known = {p.key for p in program.presets}
+    fresh = index_text == "new"
+    if preset_key not in known or not (fresh or index_text.isdigit()):
+        await query.answer(render.stale_button())
+        return
+    preset = program.preset(preset_key)
+    index = 0 if fresh else int(index_text)
+    if not 0 <= index < len(preset.steps):
+        await query.answer(render.stale_button())
+        return
+    await query.answer()
+    text = render.learn_step(preset, index)
+    markup = render.learn_keyboard(preset, index)
+    if fresh and query.message is not None:
+        # From another message (onboarding, a reminder): start a new walk-through below it.
+        await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        # A double tap can race to the same content; Telegram calls that "not modified".
+        if "not modified" not in str(exc):
+            raise
+
+
+async def cues(update: Update, context: Ctx) -> None:
+    """/cues: the form checklist."""
+    if update.effective_message:
+        await update.effective_message.reply_text(render.cues(context.bot_data.program))
+
+
+async def cues_button(update: Update, context: Ctx) -> None:
+    """The Form cues button at the end of /learn."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    await query.answer()
+    await context.bot.send_message(query.message.chat.id, render.cues(context.bot_data.program))
+
+
+async def mistakes(update: Update, context: Ctx) -> None:
+    """/mistakes: common mistakes and fixes."""
+    if update.effective_message:
+        await update.effective_message.reply_text(render.mistakes(context.bot_data.program))
+
+
+async def variations(update: Update, context: Ctx) -> None:
+    """/variations: variations and progressions."""
+    if update.effective_message:
+        await update.effective_message.reply_text(render.variations(context.bot_data.program))
+
+
+async def help_command(update: Update, context: Ctx) -> None:
+    """/help: every command."""
+    if update.effective_message:
+        await update.effective_message.reply_text(render.help_text())

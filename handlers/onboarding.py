@@ -1,0 +1,219 @@
+"""/start, consent and the four onboarding questions (shared with /settings for changes)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Message, Update
+from telegram.ext import ApplicationHandlerStop
+
+from coach import schedule, zones
+from coach.replies import parse_reply
+from handlers import render
+from handlers.context import Ctx
+from handlers.planning import local_today, next_training_day, reschedule
+from storage.records import UserRecord
+
+PROGRAM_SLUG = "medial"
+STEPS = ("preset", "legs", "timezone", "time", "done")
+
+
+async def start(update: Update, context: Ctx) -> None:
+    """/start [payload]: onboard a newcomer, re-ask an unfinished step, or greet a known user."""
+    message = update.effective_message
+    tg_user = update.effective_user
+    if message is None or tg_user is None:
+        return
+    data = context.bot_data
+    payload = (context.args[0] if context.args else "").strip()
+    if payload and payload.lower() != PROGRAM_SLUG:
+        await message.reply_text(render.unknown_payload(payload))
+        return
+    user = await data.storage.get_user(tg_user.id)
+    if user is None:
+        await message.reply_text(render.intro(data.program), reply_markup=render.intro_keyboard())
+        return
+    now = data.now()
+    if not user.active or not user.reminders_on:
+        # Coming back after blocking the bot or /stop turns reminders back on.
+        user = await data.storage.update_user(
+            user.user_id, now, active=True, reminders_on=True, chat_id=message.chat_id
+        )
+        assert user is not None
+        if user.onboarded:
+            user = await reschedule(context, user)
+    if not user.onboarded:
+        await ask_step(message, context, user)
+        return
+    next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), now)
+    await message.reply_text(
+        render.welcome_back(data.program, user, next_day, local_today(user, now)),
+        reply_markup=render.start_keyboard(user.preset),
+    )
+
+
+async def consent(update: Update, context: Ctx) -> None:
+    """The consent buttons: store the user only after "I agree"."""
+    query = update.callback_query
+    tg_user = update.effective_user
+    if query is None or tg_user is None or not isinstance(query.message, Message):
+        return
+    data = context.bot_data
+    answer = (query.data or "").partition(":")[2]
+    if answer != "yes":
+        await query.answer()
+        await query.edit_message_text(render.consent_declined())
+        return
+    await query.answer("Thanks!")
+    user = await data.storage.get_user(tg_user.id)
+    if user is None:
+        user = await data.storage.create_user(
+            tg_user.id,
+            query.message.chat.id,
+            tg_user.first_name or "",
+            data.now(),
+            preset=data.program.default_preset,
+        )
+    await query.edit_message_reply_markup(None)
+    await ask_step(query.message, context, user)
+
+
+async def ask_step(message: Message, context: Ctx, user: UserRecord) -> None:
+    """Send the question for the user's current onboarding step."""
+    program = context.bot_data.program
+    step = user.onboarding_step
+    if step == "preset":
+        await message.reply_text(
+            render.ask_preset(program, user.preset),
+            reply_markup=render.preset_keyboard(program, user.preset),
+        )
+    elif step == "legs":
+        await message.reply_text(render.ask_legs(), reply_markup=render.legs_keyboard(user.legs))
+    elif step == "timezone":
+        await message.reply_text(
+            render.ask_timezone(), reply_markup=render.timezone_keyboard(zones.COMMON_ZONES)
+        )
+    elif step == "time":
+        await message.reply_text(render.ask_time(), reply_markup=render.time_keyboard())
+
+
+def _after(step: str) -> str:
+    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)] if step in STEPS else "done"
+
+
+async def apply_choice(
+    message: Message, context: Ctx, user: UserRecord, field: str, value: str
+) -> str | None:
+    """Validate and store one setting; advance onboarding; returns a toast, None if invalid."""
+    data = context.bot_data
+    now = data.now()
+    changes: dict[str, object] = {}
+    toast = ""
+    if field == "preset":
+        if value not in {p.key for p in data.program.presets}:
+            return None
+        changes = {"preset": value, "reps": None, "hold_s": None, "ankle_weight": False}
+        toast = data.program.preset(value).label
+    elif field == "legs":
+        if value not in render.LEGS_LABEL:
+            return None
+        changes = {"legs": value}
+        toast = render.LEGS_LABEL[value]
+    elif field == "tz":
+        zone = zones.parse_timezone(value)
+        if zone is None:
+            return None
+        changes = {"timezone": zone, "awaiting": ""}
+        toast = zone
+    elif field == "time":
+        parsed = zones.parse_time(value)
+        if parsed is None:
+            return None
+        changes = {"remind_at": parsed, "awaiting": ""}
+        toast = f"{parsed:%H:%M}"
+    else:
+        return None
+    step_field = {"preset": "preset", "legs": "legs", "tz": "timezone", "time": "time"}[field]
+    onboarding = not user.onboarded
+    if onboarding and user.onboarding_step == step_field:
+        changes["onboarding_step"] = _after(step_field)
+        changes["awaiting"] = {"legs": "timezone", "timezone": "time"}.get(step_field, "")
+    updated = await data.storage.update_user(user.user_id, now, **changes)
+    if updated is None:
+        return None
+    if onboarding:
+        if updated.onboarded:
+            await finish(message, context, updated)
+        elif updated.onboarding_step != user.onboarding_step:
+            await ask_step(message, context, updated)
+    else:
+        await reschedule(context, updated)
+    return f"Saved: {toast}"
+
+
+async def finish(message: Message, context: Ctx, user: UserRecord) -> None:
+    """The closing summary, with the first training day scheduled."""
+    data = context.bot_data
+    now = data.now()
+    first_day = schedule.first_training_day(now, user.remind_at, ZoneInfo(user.timezone))
+    updated = await data.storage.update_user(user.user_id, now, first_day=first_day)
+    assert updated is not None
+    updated = await reschedule(context, updated)
+    next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
+    await message.reply_text(
+        render.onboarding_done(data.program, updated, next_day),
+        reply_markup=render.start_keyboard(updated.preset),
+    )
+
+
+async def typed_answer(update: Update, context: Ctx) -> None:
+    """Typed timezone or time while the bot waits for one; otherwise lets later handlers run."""
+    message = update.effective_message
+    tg_user = update.effective_user
+    if message is None or tg_user is None or not message.text:
+        return
+    user = await context.bot_data.storage.get_user(tg_user.id)
+    if user is None or user.awaiting not in ("timezone", "time"):
+        return
+    text = message.text.strip()
+    if text.startswith("/"):
+        return
+    field = "tz" if user.awaiting == "timezone" else "time"
+    toast = await apply_choice(message, context, user, field, text)
+    if toast is None:
+        if _looks_like_log(text):
+            # "done" while asked for a zone: let the logging handler have it.
+            return
+        reply = (
+            render.timezone_not_understood(text)
+            if field == "tz"
+            else render.time_not_understood(text)
+        )
+        await message.reply_text(reply)
+    elif user.onboarded:
+        await message.reply_text(toast)
+    raise ApplicationHandlerStop
+
+
+def _looks_like_log(text: str) -> bool:
+    return parse_reply(text) is not None
+
+
+async def location(update: Update, context: Ctx) -> None:
+    """A shared location sets the timezone (offline lookup)."""
+    message = update.effective_message
+    tg_user = update.effective_user
+    if message is None or tg_user is None or message.location is None:
+        return
+    data = context.bot_data
+    user = await data.storage.get_user(tg_user.id)
+    if user is None:
+        await message.reply_text(render.need_start())
+        return
+    zone = zones.timezone_from_location(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await message.reply_text(render.location_not_understood())
+        return
+    toast = await apply_choice(message, context, user, "tz", zone)
+    if user.onboarded and toast:
+        await message.reply_text(toast)

@@ -1,0 +1,410 @@
+"""Pure formatting: records and content in, HTML text and inline keyboards out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from content.model import Preset, Program
+from handlers.dose import usual_dose
+from storage.records import FOREVER, UserRecord
+
+# Telegram's limit on one message; longer lists are cut with a note.
+MAX_TEXT = 4096
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Start or restart the medial leg raise program"),
+    ("workout", "Today's guided session, rep by rep"),
+    ("learn", "Learn the movement step by step"),
+    ("cues", "Form checklist"),
+    ("mistakes", "Common mistakes and how to fix them"),
+    ("variations", "Variations and progressions"),
+    ("progress", "Your progress with a chart"),
+    ("history", "Your last sessions"),
+    ("schedule", "Your next training days"),
+    ("remind", "Change the reminder time, e.g. /remind 07:30"),
+    ("timezone", "Change your timezone, e.g. /timezone Europe/Berlin"),
+    ("pause", "Pause reminders, e.g. /pause 7"),
+    ("resume", "Turn reminders back on"),
+    ("stop", "End a running session and turn reminders off"),
+    ("settings", "Preset, legs, time, timezone"),
+    ("export", "Download your log as CSV"),
+    ("delete", "Erase everything the bot knows about you"),
+    ("help", "What I can do"),
+)
+
+SIDE_WORD = {"left": "left", "right": "right"}
+LEGS_LABEL = {"both": "Both legs", "left": "Left leg only", "right": "Right leg only"}
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback_data); callback_data must fit 64 bytes."""
+    for row in rows:
+        for _, data in row:
+            # Telegram rejects callback_data outside 1..64 bytes; PTB does not check.
+            if not 1 <= len(data.encode()) <= 64:
+                raise ValueError(f"callback_data of {len(data.encode())} bytes")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """Cut plain text to fit a Telegram message (call before adding markup)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def day_label(day: date) -> str:
+    """A short weekday and date, e.g. "Tue 24 Nov"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def when_label(moment: datetime, tz_name: str) -> str:
+    """A local date and time for the user, e.g. "Tue 24 Nov, 07:30"."""
+    return f"{day_label(moment.date())}, {moment:%H:%M}"
+
+
+# --- onboarding ----------------------------------------------------------------------------
+
+
+def intro(program: Program) -> str:
+    """The first message: what the exercise is for, safety, and the consent question."""
+    return (
+        f"<b>{escape(program.title)}</b>\n\n{escape(program.purpose)}\n\n"
+        f"⚠️ {escape(program.safety)}\n\n{escape(program.consent)}"
+    )
+
+
+def intro_keyboard() -> InlineKeyboardMarkup:
+    """Consent buttons."""
+    return keyboard([[("✅ I agree, let's set up", "consent:yes")], [("No thanks", "consent:no")]])
+
+
+def consent_declined() -> str:
+    """Reply to a "No thanks": nothing was stored."""
+    return (
+        "No problem: I haven't stored anything about you. You can still read /learn, /cues, "
+        "/mistakes and /variations. Send /start whenever you want me to coach and remind you."
+    )
+
+
+def unknown_payload(payload: str) -> str:
+    """Reply to /start with a payload that names no program."""
+    return (
+        f"I don't have a program called “{escape(payload[:40])}”. "
+        "I coach one exercise: the medial leg raise. Send /start medial to begin."
+    )
+
+
+def ask_preset(program: Program, current: str) -> str:
+    """Question 1: which dose, each with its source."""
+    lines = ["<b>1/4 · Which dose?</b> You can change this any time in /settings.\n"]
+    for preset in program.presets:
+        mark = " (default)" if preset.key == program.default_preset else ""
+        lines.append(
+            f"• <b>{escape(preset.label)}</b>{mark}: {escape(preset.summary)}\n"
+            f"  <i>Source: {escape(preset.source)}</i>"
+        )
+    return "\n".join(lines)
+
+
+def preset_keyboard(program: Program, current: str) -> InlineKeyboardMarkup:
+    """One button per preset; the current one ticked."""
+    return keyboard(
+        [
+            [(("✓ " if p.key == current else "") + p.label, f"cfg:preset:{p.key}")]
+            for p in program.presets
+        ]
+    )
+
+
+def ask_legs() -> str:
+    """Question 2: which legs."""
+    return "<b>2/4 · Which legs?</b> Both is usual; pick one leg if you are rehabbing one knee."
+
+
+def legs_keyboard(current: str) -> InlineKeyboardMarkup:
+    """Both / left / right."""
+    return keyboard(
+        [
+            [(("✓ " if key == current else "") + label, f"cfg:legs:{key}")]
+            for key, label in LEGS_LABEL.items()
+        ]
+    )
+
+
+def ask_timezone() -> str:
+    """Question 3: the timezone, typed, shared as a location, or picked."""
+    return (
+        "<b>3/4 · Your timezone</b>, so reminders come at your local time.\n"
+        "Type a city or zone (<code>Europe/Berlin</code>, <code>New York</code>, "
+        "<code>UTC+2</code>), share your location (📎 → Location), or pick one:"
+    )
+
+
+def timezone_keyboard(zones: Sequence[str]) -> InlineKeyboardMarkup:
+    """Buttons for common zones, two per row."""
+    rows: list[list[tuple[str, str]]] = []
+    for index in range(0, len(zones), 2):
+        rows.append([(zone, f"cfg:tz:{zone}") for zone in zones[index : index + 2]])
+    return keyboard(rows)
+
+
+def ask_time() -> str:
+    """Question 4: the reminder time."""
+    return (
+        "<b>4/4 · Reminder time?</b> Pick one or type it (<code>07:30</code>, <code>7:30pm</code>)."
+    )
+
+
+TIME_CHOICES = ("07:00", "12:00", "18:00", "20:00")
+
+
+def time_keyboard() -> InlineKeyboardMarkup:
+    """Buttons for common reminder times."""
+    return keyboard([[(choice, f"cfg:time:{choice}") for choice in TIME_CHOICES]])
+
+
+def schedule_line(user: UserRecord, next_day: date | None) -> str:
+    """E.g. "Every other day at 07:30 Europe/Berlin, next: Tue 24 Nov"."""
+    base = f"Every other day at {user.remind_at:%H:%M} {escape(user.timezone)}"
+    if not user.reminders_on:
+        return base + " (reminders are off: /resume)"
+    if user.paused_until is not None:
+        if user.paused_until >= FOREVER:
+            return base + " (paused until you /resume)"
+        return base + f" (paused until {day_label(user.paused_until)})"
+    if next_day is None:
+        return base
+    return base + f", next: {day_label(next_day)}"
+
+
+def onboarding_done(program: Program, user: UserRecord, next_day: date | None) -> str:
+    """The closing summary of onboarding."""
+    preset = program.preset(user.preset)
+    return (
+        "<b>All set!</b>\n"
+        f"Dose: {escape(preset.label)}, {escape(dose_line(program, user))}\n"
+        f"Legs: {LEGS_LABEL[user.legs].lower()}\n"
+        f"{schedule_line(user, next_day)}.\n\n"
+        "New to it? Learn the movement first. Ready? Start now."
+    )
+
+
+def start_keyboard(preset_key: str) -> InlineKeyboardMarkup:
+    """Learn the movement / Start now."""
+    return keyboard(
+        [[("📖 Learn the movement", f"learn:{preset_key}:new"), ("▶️ Start now", "workout:start")]]
+    )
+
+
+def welcome_back(
+    program: Program, user: UserRecord, next_day: date | None, today: date | None = None
+) -> str:
+    """/start from a user who already onboarded."""
+    name = escape(user.first_name) if user.first_name else "there"
+    if next_day is not None and today is not None and next_day == today and user.reminders_on:
+        when = "Today is a training day."
+    else:
+        when = schedule_line(user, next_day) + "."
+    return (
+        f"Welcome back, {name}! {when}\n"
+        f"Your dose: {escape(program.preset(user.preset).label)}, "
+        f"{escape(dose_line(program, user))}."
+    )
+
+
+def dose_line(program: Program, user: UserRecord) -> str:
+    """E.g. "3 × 10 per leg, hold 2 s"."""
+    preset = program.preset(user.preset)
+    dose = usual_dose(program, user)
+    per = "per leg" if user.legs == "both" else f"{user.legs} leg"
+    parts = [f"{dose.sets} × {dose.reps} {per}"]
+    if preset.cadence.four_count:
+        parts.append("4-count")
+    elif dose.hold_s:
+        parts.append(f"hold {dose.hold_s} s")
+    if dose.ankle_weight:
+        parts.append("with an ankle weight")
+    return ", ".join(parts)
+
+
+def need_start() -> str:
+    """A command that needs a profile, from someone without one."""
+    return "I don't know you yet. Send /start medial to set up (it takes four taps)."
+
+
+def finish_onboarding_first() -> str:
+    """A feature used before onboarding is finished."""
+    return (
+        "Let's finish setting up first: answer the question above, or send /start to see it again."
+    )
+
+
+def timezone_not_understood(text: str) -> str:
+    """A typed zone we could not resolve."""
+    return (
+        f"I couldn't find a timezone called “{escape(text[:60])}”. Try a city "
+        "(<code>Berlin</code>, <code>New York</code>), a zone (<code>Europe/Berlin</code>) "
+        "or an offset (<code>UTC+2</code>)."
+    )
+
+
+def time_not_understood(text: str) -> str:
+    """A typed time we could not read."""
+    return (
+        f"“{escape(text[:40])}” isn't a time I understand. Use 24-hour "
+        "<code>HH:MM</code> (<code>07:30</code>, <code>19:00</code>) or <code>7:30pm</code>."
+    )
+
+
+def location_not_understood() -> str:
+    """A location we could not map to a zone."""
+    return "I couldn't work out a timezone from that location. Type your city or zone instead."
+
+
+# --- learning ------------------------------------------------------------------------------
+
+
+def learn_step(preset: Preset, index: int) -> str:
+    """One screen of /learn."""
+    step = preset.steps[index]
+    return (
+        f"<b>{escape(preset.label)} · step {index + 1} of {len(preset.steps)}</b>\n"
+        f"<b>{escape(step.title)}</b>\n\n{escape(step.text)}"
+    )
+
+
+def learn_keyboard(preset: Preset, index: int) -> InlineKeyboardMarkup:
+    """Back / Next, and Start now on the last screen."""
+    row: list[tuple[str, str]] = []
+    if index > 0:
+        row.append(("◀️ Back", f"learn:{preset.key}:{index - 1}"))
+    if index < len(preset.steps) - 1:
+        row.append(("Next ▶️", f"learn:{preset.key}:{index + 1}"))
+    rows = [row]
+    if index == len(preset.steps) - 1:
+        rows.append([("▶️ Start now", "workout:start"), ("✅ Form cues", "cues:show")])
+    return keyboard(rows)
+
+
+def cues(program: Program) -> str:
+    """The form checklist."""
+    items = "\n".join(f"☑️ {escape(cue)}" for cue in program.cues)
+    return f"<b>Form checklist</b>\n{items}"
+
+
+def mistakes(program: Program) -> str:
+    """Common mistakes and fixes."""
+    items = "\n\n".join(
+        f"❌ <b>{escape(m.mistake)}</b>\n✅ {escape(m.fix)}" for m in program.mistakes
+    )
+    return f"<b>Common mistakes</b>\n\n{items}"
+
+
+def variations(program: Program) -> str:
+    """Variations and progressions; advanced ones named only."""
+    basic = [v for v in program.variations if not v.advanced]
+    advanced = [v for v in program.variations if v.advanced]
+    lines = ["<b>Variations and progressions</b>"]
+    lines += [f"• <b>{escape(v.name)}</b>: {escape(v.text)}" for v in basic]
+    if advanced:
+        lines.append("\n<b>Advanced</b> (named only; get instruction in person)")
+        lines += [f"• <b>{escape(v.name)}</b>: {escape(v.text)}" for v in advanced]
+    return "\n".join(lines)
+
+
+def help_text() -> str:
+    """Every command, one line each."""
+    lines = ["<b>Medial coach</b> — what I can do:"]
+    lines += [f"/{name} — {escape(description)}" for name, description in COMMANDS]
+    lines.append(
+        "\nDuring a session, reply <code>done</code> to log a set "
+        "(<code>done 8</code>, <code>done 8 left</code>, <code>skip</code>, <code>undo</code>)."
+    )
+    return "\n".join(lines)
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def settings_text(program: Program, user: UserRecord, next_day: date | None) -> str:
+    """The current choices."""
+    preset = program.preset(user.preset)
+    return (
+        "<b>Your settings</b>\n"
+        f"Dose: {escape(preset.label)} ({escape(dose_line(program, user))})\n"
+        f"Legs: {LEGS_LABEL[user.legs]}\n"
+        f"Reminder: {user.remind_at:%H:%M}\n"
+        f"Timezone: {escape(user.timezone)}\n"
+        f"{schedule_line(user, next_day)}"
+    )
+
+
+def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
+    """One button per setting."""
+    paused = user.paused_until is not None or not user.reminders_on
+    return keyboard(
+        [
+            [("Dose preset", "menu:preset"), ("Legs", "menu:legs")],
+            [("Reminder time", "menu:time"), ("Timezone", "menu:tz")],
+            [
+                ("▶️ Resume reminders", "menu:resume")
+                if paused
+                else ("⏸ Pause reminders", "menu:pause")
+            ],
+        ]
+    )
+
+
+def setting_saved(what: str) -> str:
+    """Toast after a change."""
+    return f"Saved: {what}"
+
+
+# --- generic -------------------------------------------------------------------------------
+
+
+def hint() -> str:
+    """Reply to text we don't understand."""
+    return (
+        "I didn't catch that. During or after a set reply <code>done</code> "
+        "(or <code>done 8</code>, <code>skip</code>, <code>undo</code>). /help lists everything."
+    )
+
+
+def too_long() -> str:
+    """Reply to a huge message."""
+    return "That's a long message! I only understand short replies like <code>done 8</code>. /help"
+
+
+def unknown_command(command: str) -> str:
+    """Reply to a command we don't have."""
+    return f"I don't know {escape(command[:40])}. /help lists what I can do."
+
+
+def stale_button() -> str:
+    """Toast for a button that no longer does anything."""
+    return "That button has expired. Send /help to see what I can do."
+
+
+def apology() -> str:
+    """Sent when a handler failed unexpectedly."""
+    return "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def unsupported_message() -> str:
+    """Reply to stickers, photos, voice and the like."""
+    return "I can only read text, buttons and locations. /help lists what I can do."
+
+
+# --- workout (guided sets, logging) --------------------------------------------------------
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+# --- progress, progression, safety, your data ----------------------------------------------
