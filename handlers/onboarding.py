@@ -191,8 +191,23 @@ async def typed_answer(update: Update, context: Ctx) -> None:
         )
         await message.reply_text(reply)
     elif user.onboarded:
-        await message.reply_text(toast)
+        await send_settings_panel(message, context, toast)
     raise ApplicationHandlerStop
+
+
+async def send_settings_panel(message: Message, context: Ctx, toast: str = "") -> None:
+    """A fresh /settings panel, optionally headed by what was just saved."""
+    data = context.bot_data
+    user = await data.storage.get_user(message.chat_id)
+    if user is None:
+        await message.reply_text(render.need_start())
+        return
+    next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), data.now())
+    text = render.settings_text(data.program, user, next_day)
+    await message.reply_text(
+        f"{render.setting_saved_line(toast)}{text}" if toast else text,
+        reply_markup=render.settings_keyboard(user),
+    )
 
 
 def _looks_like_log(text: str) -> bool:
@@ -216,4 +231,4 @@ async def location(update: Update, context: Ctx) -> None:
         return
     toast = await apply_choice(message, context, user, "tz", zone)
     if user.onboarded and toast:
-        await message.reply_text(toast)
+        await send_settings_panel(message, context, toast)

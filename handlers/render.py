@@ -360,9 +360,9 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
     )
 
 
-def setting_saved(what: str) -> str:
-    """Toast after a change."""
-    return f"Saved: {what}"
+def setting_saved_line(toast: str) -> str:
+    """A "Saved: …" line above a settings panel."""
+    return f"✅ {escape(toast)}\n\n"
 
 
 # --- generic -------------------------------------------------------------------------------
@@ -408,3 +408,266 @@ def unsupported_message() -> str:
 
 
 # --- progress, progression, safety, your data ----------------------------------------------
+
+
+# Imports for this section live here so the shared top of the file stays untouched.
+from coach.progression import Dose, Reason, Suggestion  # noqa: E402
+from coach.stats import Progress  # noqa: E402
+from content.model import Progression  # noqa: E402
+from handlers.chart import ChartText  # noqa: E402
+from storage.progress import LegSets, SessionLine  # noqa: E402
+
+HISTORY_PAGE = 10
+
+
+def chart_text() -> ChartText:
+    """The words on the /progress chart."""
+    return ChartText(
+        title="Reps per session",
+        reps_axis="Reps",
+        pain_axis="Pain (0–10)",
+        left="Left leg",
+        right="Right leg",
+        pain="Pain",
+        note_latest="latest {count}",
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def _legs_shown(user: UserRecord, left_total: int, right_total: int) -> list[str]:
+    legs = [leg for leg in ("left", "right") if user.legs in ("both", leg)]
+    extra = [leg for leg, total in (("left", left_total), ("right", right_total)) if total]
+    return [leg for leg in ("left", "right") if leg in legs or leg in extra]
+
+
+def progress_summary(program: Program, user: UserRecord, progress: Progress) -> str:
+    """The /progress text (also the chart's caption, so it stays well under 1,024 chars)."""
+    lines = ["<b>Your progress</b>"]
+    sessions = f"Sessions: {progress.sessions_total}"
+    if progress.sessions_partial:
+        sessions += (
+            f" ({progress.sessions_complete} complete, {progress.sessions_partial} partial)"
+        )
+    lines.append(sessions)
+    if progress.adherence_due:
+        lines.append(
+            f"Last 4 weeks: {progress.adherence_done} of {progress.adherence_due} training days "
+            f"({_share(progress.adherence_done, progress.adherence_due)})"
+        )
+    else:
+        lines.append("Last 4 weeks: no training day has been due yet")
+    unit = "training day" if progress.current_streak == 1 else "training days"
+    lines.append(f"Streak: {progress.current_streak} {unit} (best {progress.best_streak})")
+    for leg in _legs_shown(user, progress.reps_left_total, progress.reps_right_total):
+        total = progress.reps_left_total if leg == "left" else progress.reps_right_total
+        mean = (
+            progress.reps_left_per_session if leg == "left" else progress.reps_right_per_session
+        )
+        average = f" ({mean:.0f} per session)" if mean is not None else ""
+        lines.append(f"Reps, {leg} leg: {total}{average}")
+    pain = "not rated yet" if progress.last_pain is None else f"{progress.last_pain}/10"
+    lines.append(f"Last pain: {pain}")
+    lines.append(f"Dose now: {escape(dose_line(program, user))}")
+    return "\n".join(lines)
+
+
+def progress_empty() -> str:
+    """/progress before any session: how to start."""
+    return (
+        "No sessions logged yet, so there is nothing to chart. Start your first one with "
+        "/workout (or learn the movement first with /learn). After each session /progress "
+        "shows your reps and pain over time."
+    )
+
+
+def _leg_part(label: str, leg: LegSets) -> str:
+    if leg.uniform:
+        return f"{label} {leg.sets}×{leg.max_reps}"
+    noun = "set" if leg.sets == 1 else "sets"
+    return f"{label} {leg.sets} {noun}, {leg.reps} reps"
+
+
+def history_line(line: SessionLine) -> str:
+    """One session: date, sets × reps per leg, pain (and difficulty, status)."""
+    parts = [f"<b>{day_label(line.local_date)}</b>"]
+    legs = [
+        _leg_part(label, leg)
+        for label, leg in (("L", line.left), ("R", line.right))
+        if leg.sets
+    ]
+    parts.extend(legs or ["no sets logged"])
+    if line.skipped:
+        parts.append(f"{line.skipped} skipped")
+    if line.pain is not None:
+        parts.append(f"pain {line.pain}")
+    if line.difficulty:
+        parts.append(escape(line.difficulty))
+    text = " · ".join(parts)
+    if line.status == "partial":
+        text += " (partial)"
+    elif line.status == "open":
+        text += " (in progress)"
+    return text
+
+
+def history_text(lines: Sequence[SessionLine], page: int, pages: int, total: int) -> str:
+    """A page of /history, newest first."""
+    head = f"<b>Your sessions</b> ({total})"
+    if pages > 1:
+        head += f" · page {page + 1} of {pages}"
+    return "\n".join([head, *(history_line(line) for line in lines)])
+
+
+def history_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """Newer / Older; the data carries the target page and the page shown now."""
+    row: list[tuple[str, str]] = []
+    if page > 0:
+        row.append(("◀️ Newer", f"hist:{page - 1}:{page}"))
+    if page < pages - 1:
+        row.append(("Older ▶️", f"hist:{page + 1}:{page}"))
+    return keyboard([row]) if row else None
+
+
+def history_empty() -> str:
+    """/history before any session."""
+    return "No sessions yet. Send /workout to start your first one."
+
+
+def history_same_page() -> str:
+    """Toast for a history button that points at the page already shown."""
+    return "You're on that page."
+
+
+def export_caption(sets: int, sessions: int) -> str:
+    """Caption of the /export document."""
+    set_word = "set" if sets == 1 else "sets"
+    session_word = "session" if sessions == 1 else "sessions"
+    return (
+        f"Your exercise log: {sets} {set_word} in {sessions} {session_word}, then your settings. "
+        "It opens in any spreadsheet app."
+    )
+
+
+def nothing_stored() -> str:
+    """/delete from someone the bot has no row for."""
+    return "I have nothing stored about you, so there is nothing to delete."
+
+
+def delete_confirm() -> str:
+    """The /delete question."""
+    return (
+        "<b>Delete everything?</b>\n"
+        "This erases your settings, every session and set you logged, your pain and difficulty "
+        "answers and your reminder schedule. It can't be undone.\n\n"
+        "Want a copy first? Send /export before you confirm."
+    )
+
+
+def delete_keyboard(stamp: str) -> InlineKeyboardMarkup:
+    """Yes / Cancel; the stamp ties the button to this profile, not to a later one."""
+    return keyboard([[("🗑 Yes, delete everything", f"del:yes:{stamp}")], [("Cancel", "del:no")]])
+
+
+def deleted() -> str:
+    """After /delete: nothing is left."""
+    return (
+        "Done: everything I stored about you is erased and you won't get reminders. "
+        "If you want to start again one day, send /start medial."
+    )
+
+
+def delete_cancelled() -> str:
+    """The Cancel button of /delete."""
+    return "Cancelled: nothing was deleted."
+
+
+def delete_expired() -> str:
+    """Toast for a delete button of an earlier profile or an odd one."""
+    return "That confirmation has expired. Send /delete again if you want to erase your data."
+
+
+def dose_text(dose: Dose, legs: str) -> str:
+    """A dose in a few words, e.g. "3 × 7 per leg, hold 2 s"."""
+    per = "per leg" if legs == "both" else f"{legs} leg"
+    parts = [f"{dose.sets} × {dose.reps} {per}"]
+    if dose.hold_s:
+        parts.append(f"hold {dose.hold_s} s")
+    if dose.ankle_weight:
+        parts.append("with an ankle weight")
+    return ", ".join(parts)
+
+
+def stop_advice(reason: Reason, pain: int | None) -> str:
+    """Pain >= 7 or sharp pain: stop, reminders paused, see a clinician, /resume when ready."""
+    if reason is Reason.SHARP_PAIN:
+        first = "Sharp pain means stop: please don't go on with the exercise today."
+    else:
+        rated = f"{pain}/10" if pain is not None else "high"
+        first = f"You rated your pain {rated}. Please stop the exercise for now."
+    return (
+        f"⚠️ <b>{first}</b>\n\n"
+        "I've paused your reminders. Pain like this is worth checking with your doctor or "
+        "physical therapist before you train again, especially if it lasts or comes back.\n\n"
+        "When you're ready to go on, send /resume. Your first session back will be lighter."
+    )
+
+
+def regress_note(pain: int, lighter: Dose, usual: Dose, legs: str) -> str:
+    """Pain 4-6: the next session is lighter, and why."""
+    return (
+        f"You rated your pain {pain}/10. Your next session will be lighter, "
+        f"<b>{escape(dose_text(lighter, legs))}</b> instead of {escape(dose_text(usual, legs))}, "
+        "to let things settle. After that you're back to your usual dose. "
+        "If the pain gets worse or turns sharp, stop and check with your doctor or "
+        "physical therapist."
+    )
+
+
+def step_words(step: Suggestion, ladder: Progression) -> str:
+    """What a progression step changes, e.g. "hold 3 s at the top instead of 2 s"."""
+    if step.kind == "hold":
+        return f"hold {step.after} s at the top instead of {step.before} s"
+    if step.kind == "reps":
+        return f"{step.after} reps per set instead of {step.before}"
+    return f"add {escape(ladder.weight)} around the ankle"
+
+
+def progression_offer(step: Suggestion, ladder: Progression) -> str:
+    """The offer of one step up, after three easy sessions in a row."""
+    return (
+        "Three complete sessions in a row, easy and with little or no pain: well done! "
+        "Ready for one small step up?\n\n"
+        f"<b>Next: {step_words(step, ladder)}.</b>\n\n"
+        "Nothing changes unless you tap Yes."
+    )
+
+
+def progression_keyboard(step: Suggestion) -> InlineKeyboardMarkup:
+    """Yes / Not now, carrying the step's key (never a user or session id)."""
+    return keyboard(
+        [[("✅ Yes, step up", f"prog:yes:{step.key}"), ("Not now", f"prog:no:{step.key}")]]
+    )
+
+
+def progression_accepted(step: Suggestion, ladder: Progression, dose: Dose, legs: str) -> str:
+    """After Yes."""
+    return (
+        f"Stepped up: {step_words(step, ladder)}, from your next session.\n"
+        f"Your dose now: {escape(dose_text(dose, legs))}."
+    )
+
+
+def progression_declined() -> str:
+    """After Not now."""
+    return (
+        "OK, staying where you are. I'll ask again after three more easy sessions. "
+        "You can always change your dose preset in /settings."
+    )
+
+
+def progression_stale() -> str:
+    """Toast for a progression button that no longer matches the user's dose or history."""
+    return "That offer is out of date; nothing changed."

@@ -8,26 +8,16 @@ from telegram.error import BadRequest
 from coach import zones
 from handlers import render
 from handlers.context import Ctx
-from handlers.onboarding import apply_choice
+from handlers.onboarding import apply_choice, send_settings_panel
 from handlers.planning import next_training_day, set_paused
 
 
 async def settings(update: Update, context: Ctx) -> None:
     """/settings: the current choices with a button for each."""
     message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
+    if message is None or update.effective_user is None:
         return
-    data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return
-    next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), data.now())
-    await message.reply_text(
-        render.settings_text(data.program, user, next_day),
-        reply_markup=render.settings_keyboard(user),
-    )
+    await send_settings_panel(message, context)
 
 
 async def choice_button(update: Update, context: Ctx) -> None:

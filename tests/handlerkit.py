@@ -220,7 +220,7 @@ class Chat:
             for s in self.kit.request.sent[:before]
             if s.chat_id == self.user_id and len(s.edits) > edits_before.get(id(s), 0)
         ]
-        return new + edited
+        return edited + new
 
     async def send(self, text: str) -> list[Sent]:
         """Send a text message (commands get a bot_command entity); returns what the bot sent."""
