@@ -42,6 +42,18 @@ def register_handlers(application: App) -> None:
     # --- workout (guided sets, logging) ---
 
     # --- reminders ---
+    from telegram.ext import ChatMemberHandler
+
+    from handlers import reminders
+
+    add(CommandHandler("remind", reminders.remind))
+    add(CommandHandler("timezone", reminders.timezone))
+    add(CommandHandler("pause", reminders.pause))
+    add(CommandHandler("resume", reminders.resume))
+    add(CommandHandler("schedule", reminders.schedule_command))
+    add(CommandHandler("stop", reminders.stop))
+    add(CallbackQueryHandler(reminders.reminder_button, pattern=r"^remind:"))
+    add(ChatMemberHandler(reminders.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
 

@@ -26,6 +26,9 @@ async def on_startup(application: App) -> None:
     # --- workout start-up (close sessions a restart interrupted) ---
 
     # --- reminders start-up (catch up, then the dispatch tick) ---
+    from handlers import reminders
+
+    await reminders.start(application)
 
     log.info("ready: %d users", await data.storage.count_users())
 

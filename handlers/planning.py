@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from coach import schedule
 from handlers.context import Ctx
 from storage.records import FOREVER, UserRecord
+
+# The smallest step past an instant, so next_reminder() looks strictly after a settled reminder.
+_EPSILON = timedelta(microseconds=1)
 
 
 def local_today(user: UserRecord, now: datetime) -> date:
@@ -51,6 +55,58 @@ def next_training_day(user: UserRecord, last_done: date | None, now: datetime) -
     return days[0] if days else None
 
 
+def upcoming(
+    user: UserRecord, last_done: date | None, now: datetime, count: int
+) -> list[tuple[date, datetime]]:
+    """The next `count` training days with the local reminder time of each (pause respected)."""
+    state = reminder_state(user, last_done, None, now)
+    tz = ZoneInfo(user.timezone)
+    days = schedule.upcoming_training_days(state, local_today(user, now), count)
+    return [(day, schedule.fire_time(day, user.remind_at, tz).astimezone(tz)) for day in days]
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """What the dispatcher does with a user whose stored next_reminder_utc fell due."""
+
+    # The reminder to settle now: (UTC instant, local date, kind); None if nothing is due.
+    fire: tuple[datetime, date, schedule.ReminderKind] | None
+    send: bool  # False: it fell due too long ago (downtime) and is dropped
+    next_utc: datetime | None  # the value next_reminder_utc takes
+
+    @property
+    def clears_snooze(self) -> bool:
+        """A settled snooze is used up."""
+        return self.fire is not None and self.fire[2] == "snooze"
+
+
+def settle_due(state: schedule.ReminderState, due: datetime, now: datetime) -> DueReminder:
+    """Decide, from the user's current state, what a stored reminder due at `due` means at `now`."""
+    tz = ZoneInfo(state.timezone)
+    # The stored instant may be stale (the user trained, skipped, paused or moved their time
+    # since it was computed), so recompute what is really due from that instant on.
+    found = schedule.next_reminder(state, due)
+    if found is None:
+        return DueReminder(None, False, None)
+    fire_utc, day, kind = found
+    if fire_utc > now:
+        return DueReminder(None, False, fire_utc)
+    send = schedule.still_sendable(fire_utc, now, tz)
+    after = replace(
+        state,
+        snooze_until=None if kind == "snooze" else state.snooze_until,
+        last_reminded=day if kind == "daily" else state.last_reminded,
+    )
+    resume = fire_utc + _EPSILON
+    if not send:
+        # After downtime, jump over the stale days in one step instead of dropping them one by
+        # one; today's reminder (if any) is then considered on its own.
+        today = now.astimezone(tz).date()
+        resume = max(resume, schedule.fire_time(today, time(0, 0), tz))
+    following = schedule.next_reminder(after, resume)
+    return DueReminder((fire_utc, day, kind), send, following[0] if following else None)
+
+
 async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
     """Recompute and store the user's next reminder instant; returns the updated row."""
     storage = context.bot_data.storage
@@ -61,9 +117,14 @@ async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
         await storage.last_reminded_day(user.user_id),
         now,
     )
-    upcoming = schedule.next_reminder(state, now) if user.onboarded else None
+    since = now
+    if user.next_reminder_utc is not None and user.next_reminder_utc < now:
+        # Due but not yet dispatched (the tick runs every few seconds, or the bot was down):
+        # keep that reminder in view; the dispatcher decides whether it is still sendable.
+        since = user.next_reminder_utc
+    upcoming_reminder = schedule.next_reminder(state, since) if user.onboarded else None
     updated = await storage.update_user(
-        user.user_id, now, next_reminder_utc=upcoming[0] if upcoming else None
+        user.user_id, now, next_reminder_utc=upcoming_reminder[0] if upcoming_reminder else None
     )
     return updated or user
 
@@ -77,6 +138,34 @@ async def set_paused(
         until = FOREVER if days is None else local_today(user, now) + timedelta(days=days)
         changes: dict[str, object] = {"paused_until": until}
     else:
-        changes = {"paused_until": None, "reminders_on": True}
+        # Someone typing /resume can reach us, so they have not blocked the bot (any more).
+        changes = {"paused_until": None, "reminders_on": True, "active": True}
     updated = await context.bot_data.storage.update_user(user.user_id, now, **changes)
+    return await reschedule(context, updated or user)
+
+
+async def set_reminders_off(context: Ctx, user: UserRecord) -> UserRecord:
+    """Turn reminders off (/stop); history and settings are kept."""
+    now = context.bot_data.now()
+    updated = await context.bot_data.storage.update_user(
+        user.user_id, now, reminders_on=False, snooze_until_utc=None
+    )
+    return await reschedule(context, updated or user)
+
+
+async def skip(context: Ctx, user: UserRecord, day: date) -> UserRecord:
+    """No reminder (and no pending snooze) on local `day`; the next one moves to a later day."""
+    now = context.bot_data.now()
+    changes: dict[str, object] = {"skip_day": day}
+    snooze = user.snooze_until_utc
+    if snooze is not None and snooze.astimezone(ZoneInfo(user.timezone)).date() == day:
+        changes["snooze_until_utc"] = None
+    updated = await context.bot_data.storage.update_user(user.user_id, now, **changes)
+    return await reschedule(context, updated or user)
+
+
+async def snooze(context: Ctx, user: UserRecord, until: datetime) -> UserRecord:
+    """Schedule exactly one extra reminder at `until` (aware UTC)."""
+    now = context.bot_data.now()
+    updated = await context.bot_data.storage.update_user(user.user_id, now, snooze_until_utc=until)
     return await reschedule(context, updated or user)
