@@ -40,6 +40,14 @@ def register_handlers(application: App) -> None:
     add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
     add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
     # --- workout (guided sets, logging) ---
+    from handlers import logging_sets, workout
+
+    add(CommandHandler("workout", workout.workout_command))
+    add(CallbackQueryHandler(workout.start_button, pattern=r"^workout:"))
+    add(CallbackQueryHandler(workout.button, pattern=r"^wk:"))
+    # Only text that parses as a log; anything else falls through to the hint (common.text).
+    log_reply = filters.UpdateType.MESSAGE & ~filters.COMMAND & logging_sets.LOG_REPLY
+    add(MessageHandler(log_reply, logging_sets.reply))
 
     # --- reminders ---
     from telegram.ext import ChatMemberHandler

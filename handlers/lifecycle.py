@@ -24,6 +24,9 @@ async def on_startup(application: App) -> None:
         [BotCommand(name, description) for name, description in render.COMMANDS]
     )
     # --- workout start-up (close sessions a restart interrupted) ---
+    from handlers import workout
+
+    await workout.on_startup(application)
 
     # --- reminders start-up (catch up, then the dispatch tick) ---
     from handlers import reminders

@@ -403,6 +403,340 @@ def unsupported_message() -> str:
 
 # --- workout (guided sets, logging) --------------------------------------------------------
 
+WORKOUT_SIDE = {"left": "left", "right": "right"}
+DIFFICULTY_LABEL = {"easy": "Easy", "right": "About right", "hard": "Hard"}
+REGRESSED_WHY = {
+    "moderate_pain": "Lighter today because you rated your pain 4–6 last time. "
+    "Go gently, and stop if it hurts.",
+    "severe_pain": "Lighter today because of the high pain score last time. "
+    "Stop at once if it hurts, and see a clinician if the pain persists.",
+    "sharp_pain": "Lighter today because you reported sharp pain last time. "
+    "Stop at once if it comes back, and see a clinician if it persists.",
+}
+ABSURD_WHY = {
+    "zero_reps": "Zero reps isn't a set. Reply <code>skip</code> if you skipped it.",
+    "too_many_reps": "That's more reps than one set can hold (up to 100). "
+    "Reply e.g. <code>done 12</code>.",
+    "zero_sets": "Zero sets isn't something I can log. Reply <code>done</code> for one set.",
+    "too_many_sets": "That's more sets than a session has (up to 10). "
+    "Reply e.g. <code>3x10</code>.",
+}
+
+
+def minutes_label(seconds: float) -> str:
+    """A duration for people: "under a minute", "1 min", "8 min"."""
+    minutes = round(seconds / 60)
+    return "under a minute" if minutes < 1 else f"{minutes} min"
+
+
+def session_intro(
+    sets: int, reps: int, legs: str, hold_s: int, four_count: bool, seconds: int, reason: str
+) -> str:
+    """First line of a new session: today's dose, length, and why it is lighter if it is."""
+    per = "per leg" if legs == "both" else f"{WORKOUT_SIDE.get(legs, legs)} leg"
+    dose = f"{sets} × {reps} {per}"
+    if four_count:
+        dose += ", 4-count"
+    elif hold_s:
+        dose += f", hold {hold_s} s"
+    text = f"<b>Today's session</b>: {dose}, about {minutes_label(seconds)}."
+    why = REGRESSED_WHY.get(reason)
+    return f"{text}\n{why}" if why else text
+
+
+def set_title(number: int, sets: int, side: str) -> str:
+    """E.g. "Set 2 of 3 — left leg"."""
+    return f"Set {number} of {sets} — {WORKOUT_SIDE.get(side, side)} leg"
+
+
+def set_setup(
+    intro: str, number: int, sets: int, side: str, setup: str, change: str, cue: str
+) -> str:
+    """Before a set: one line of set-up (and the change of position), a cue, and Go."""
+    lines = [intro] if intro else []
+    if change:
+        lines.append(f"🔄 <b>{escape(change)}</b>")
+    lines.append(f"<b>{set_title(number, sets, side)}.</b> {escape(setup)}")
+    lines.append(f"💡 {escape(cue)}")
+    lines.append("Tap <b>Go</b> when you're in position.")
+    return clip_html("\n".join(lines))
+
+
+def clip_html(text: str) -> str:
+    """Guard a built message against Telegram's limit (content texts are short; this is a net)."""
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def setup_keyboard(session_id: int, index: int) -> InlineKeyboardMarkup:
+    """Go / Stop under a set-up message."""
+    return keyboard(
+        [[("▶️ Go", f"wk:go:{session_id}:{index}"), ("⏹ Stop", f"wk:stop:{session_id}")]]
+    )
+
+
+def beat_line(
+    kind: str, rep: int, reps: int, count: int | None, remaining: int | None, four_count: bool
+) -> str:
+    """The pacing line of one beat, e.g. "Rep 3/10 — lift ⬆️ (breathe out)"."""
+    head = f"Rep {rep}/{reps} — "
+    if four_count and count is not None and kind != "hold":
+        word = "raise ⬆️ (breathe out)" if kind == "lift" else "back down ⬇️ (breathe in)"
+        return f"{head}count {count}: {word}"
+    if kind == "lift":
+        return f"{head}lift ⬆️ (breathe out)"
+    if kind == "hold":
+        return f"{head}hold… {remaining}"
+    return f"{head}lower ⬇️ (breathe in)"
+
+
+def pacing_screen(number: int, sets: int, side: str, line: str, cue: str) -> str:
+    """The pacing message during a set: which set, the current beat, the set's cue."""
+    return (
+        f"<b>{set_title(number, sets, side)}</b>\n\n<b>{escape(line)}</b>\n\n"
+        f"💡 <i>{escape(cue)}</i>"
+    )
+
+
+def paused_screen(number: int, sets: int, side: str, rep: int, reps: int, cue: str) -> str:
+    """The pacing message while paused."""
+    return (
+        f"<b>{set_title(number, sets, side)}</b>\n\n⏸ <b>Paused at rep {rep}/{reps}.</b> "
+        f"Tap Resume when you're ready.\n\n💡 <i>{escape(cue)}</i>"
+    )
+
+
+def pacing_keyboard(session_id: int, paused: bool) -> InlineKeyboardMarkup:
+    """Pause (or Resume), Done and Stop on the pacing message."""
+    toggle = (
+        ("▶️ Resume", f"wk:resume:{session_id}") if paused else ("⏸ Pause", f"wk:pause:{session_id}")
+    )
+    return keyboard(
+        [[toggle, ("✅ Done", f"wk:done:{session_id}"), ("⏹ Stop", f"wk:stop:{session_id}")]]
+    )
+
+
+def set_over_screen(
+    number: int,
+    sets: int,
+    side: str,
+    logged: str,
+    next_label: str,
+    rest_left: int | None,
+) -> str:
+    """The set's message after its last rep: the "done?" prompt (or what was logged) and rest."""
+    lines = [f"<b>{set_title(number, sets, side)}</b> ✅"]
+    if logged:
+        lines.append(f"Logged: {escape(logged)}.")
+    else:
+        lines.append(
+            f"Set {number} of {sets} done? Reply <code>done</code> "
+            "(or e.g. <code>done 8</code> if you managed 8)."
+        )
+    if rest_left is not None:
+        lines.append(f"⏱ Rest: {rest_left} s. Next: {escape(next_label)}.")
+    elif next_label:
+        lines.append(f"Next: {escape(next_label)}.")
+    return "\n".join(lines)
+
+
+def next_set_label(number: int, sets: int, side: str, side_change: bool) -> str:
+    """E.g. "set 2 of 3, left leg" or "change position, right leg"."""
+    if side_change:
+        return f"change position, {WORKOUT_SIDE.get(side, side)} leg"
+    return f"set {number} of {sets}, {WORKOUT_SIDE.get(side, side)} leg"
+
+
+def rest_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """Skip rest / Stop during the rest countdown."""
+    return keyboard(
+        [[("⏭ Skip rest", f"wk:skip:{session_id}"), ("⏹ Stop", f"wk:stop:{session_id}")]]
+    )
+
+
+def stop_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """Only Stop (after the last set, while waiting for the log)."""
+    return keyboard([[("⏹ Stop", f"wk:stop:{session_id}")]])
+
+
+def set_phrase(number: int, sets: int, side: str, reps: int, skipped: bool, note: str) -> str:
+    """E.g. "set 1 of 3, left, 10 reps" or "set 2 of 3, left, skipped (knee hurt)"."""
+    what = "skipped" if skipped else f"{reps} rep" + ("" if reps == 1 else "s")
+    text = f"set {number} of {sets}, {WORKOUT_SIDE.get(side, side)}, {what}"
+    return text + (f" (note: {escape(note[:100])})" if note else "")
+
+
+def logged_sets(phrases: Sequence[str], more_left: bool, guided: bool) -> str:
+    """The confirmation after a commit: what was logged, and what comes next."""
+    text = "✅ Logged " + "; ".join(phrases) + "."
+    if more_left and not guided:
+        text += " Reply <code>done</code> again for the next one."
+    return text
+
+
+def logged_fewer(asked: int, logged: int) -> str:
+    """Appended when a "3x10" asked for more sets than were left in the session."""
+    return f" (You asked for {asked} sets; only {logged} were left in today's session.)"
+
+
+def no_set_left_on(side: str) -> str:
+    """A log naming a leg with no free set in today's session."""
+    return f"There's no {WORKOUT_SIDE.get(side, side)}-leg set left in today's session."
+
+
+def session_stopped_empty() -> str:
+    """Stop before anything was logged."""
+    return "⏹ Session stopped. Nothing was logged, so nothing was kept. /workout to start again."
+
+
+def session_already_complete() -> str:
+    """A log reply after every set of today's session is in."""
+    return (
+        "Today's session is already complete. Reply <code>undo</code> to remove the last set, "
+        "or /workout for another session."
+    )
+
+
+def nothing_to_undo() -> str:
+    """Undo with no set logged today."""
+    return "There's no set from today to undo."
+
+
+def undone(phrase: str) -> str:
+    """After an undo."""
+    return f"↩️ Removed {phrase}."
+
+
+def already_logged() -> str:
+    """The same Telegram update delivered twice."""
+    return "Already logged that one."
+
+
+def absurd(reason: str) -> str:
+    """A log with a count out of range: no row, an explanation."""
+    return ABSURD_WHY.get(reason, "I can't log that count. Reply e.g. <code>done 10</code>.")
+
+
+def pain_noted() -> str:
+    """Pain mentioned without a log and not sharp."""
+    return (
+        "Sorry it hurts. If the pain is sharp, stop now (reply <code>sharp pain</code> and I'll "
+        "end the session). Mild discomfort: go gently; you'll rate the pain at the end."
+    )
+
+
+def sharp_pain_stopped() -> str:
+    """The session ended because the user reported sharp pain (safety advice follows)."""
+    return "⏹ Session stopped because of sharp pain. Whatever you logged is kept."
+
+
+def session_summary(
+    complete: bool,
+    sets_done: int,
+    sets_planned: int,
+    skipped: int,
+    reps_left: int | None,
+    reps_right: int | None,
+    seconds: float,
+) -> str:
+    """The end of a session: sets, reps per leg and time."""
+    head = "🎉 <b>Session complete!</b>" if complete else "<b>Session ended.</b>"
+    lines = [
+        head,
+        f"Sets: {sets_done} of {sets_planned}" + (f" ({skipped} skipped)" if skipped else ""),
+    ]
+    if reps_left is not None:
+        lines.append(f"Left leg: {reps_left} reps")
+    if reps_right is not None:
+        lines.append(f"Right leg: {reps_right} reps")
+    lines.append(f"Time: {minutes_label(seconds)}")
+    return "\n".join(lines)
+
+
+def pain_question() -> str:
+    """The pain check after a session."""
+    return "How much did your knee or hip hurt? 0 = no pain, 10 = worst imaginable."
+
+
+def pain_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """0..10 in two rows."""
+    row1 = [(str(n), f"wk:pain:{session_id}:{n}") for n in range(6)]
+    row2 = [(str(n), f"wk:pain:{session_id}:{n}") for n in range(6, 11)]
+    return keyboard([row1, row2])
+
+
+def difficulty_question(pain: int) -> str:
+    """After the pain answer."""
+    return f"Pain: {pain}/10. And how hard was the session?"
+
+
+def difficulty_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """Easy / About right / Hard."""
+    return keyboard(
+        [[(label, f"wk:diff:{session_id}:{key}") for key, label in DIFFICULTY_LABEL.items()]]
+    )
+
+
+def checkin_done(pain: int | None, difficulty: str) -> str:
+    """After the difficulty answer."""
+    pain_text = f"pain {pain}/10, " if pain is not None else ""
+    return f"Thanks! Recorded: {pain_text}{DIFFICULTY_LABEL.get(difficulty, difficulty).lower()}."
+
+
+def session_running(title: str) -> str:
+    """/workout while a guided session is running."""
+    return (
+        f"You're in the middle of a session ({escape(title)}). Reply <code>done</code> to log "
+        "a set, or tap Stop to end it."
+    )
+
+
+def continue_offer(logged: int, planned: int) -> str:
+    """/workout with an unfinished session from today."""
+    return (
+        f"You have an unfinished session from today ({logged} of {planned} sets logged). "
+        "Continue it, or start over?"
+    )
+
+
+def continue_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """Continue / Start over."""
+    return keyboard([[("▶️ Continue", f"wk:cont:{session_id}"), ("🔁 Start over", "wk:new:0")]])
+
+
+def done_today() -> str:
+    """/workout after today's session is complete."""
+    return "You've already done today's session. Rest is part of training! Start another anyway?"
+
+
+def another_keyboard() -> InlineKeyboardMarkup:
+    """Start another session."""
+    return keyboard([[("▶️ Start another", "wk:new:0")]])
+
+
+def set_stopped(title: str) -> str:
+    """The pacing/set message after the session was stopped."""
+    return f"<b>{escape(title)}</b>\n⏹ Stopped."
+
+
+def session_closed_silence(title: str) -> str:
+    """The live message of a session closed after an hour without activity."""
+    return f"<b>{escape(title)}</b>\n⏹ Session closed after an hour without activity."
+
+
+def session_over_toast() -> str:
+    """A button of a finished (or someone else's) session."""
+    return "That session is over. /workout starts a new one."
+
+
+def not_now_toast() -> str:
+    """A button that doesn't apply in the current phase (e.g. Pause during rest)."""
+    return "Not available right now."
+
+
+def checkin_saved_toast() -> str:
+    """Toast after a pain or difficulty answer."""
+    return "Saved"
+
 
 # --- reminders -----------------------------------------------------------------------------
 
