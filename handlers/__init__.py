@@ -64,6 +64,15 @@ def register_handlers(application: App) -> None:
     add(ChatMemberHandler(reminders.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
+    from handlers import privacy, progress, safety
+
+    add(CommandHandler("progress", progress.progress_command))
+    add(CommandHandler("history", progress.history_command))
+    add(CommandHandler("export", privacy.export_command))
+    add(CommandHandler("delete", privacy.delete_command))
+    add(CallbackQueryHandler(progress.history_button, pattern=r"^hist:"))
+    add(CallbackQueryHandler(privacy.delete_button, pattern=r"^del:"))
+    add(CallbackQueryHandler(safety.progression_button, pattern=r"^prog:"))
 
     # --- fallbacks (keep last) ---
     add(MessageHandler(filters.LOCATION, onboarding.location))

@@ -954,9 +954,7 @@ def progress_summary(program: Program, user: UserRecord, progress: Progress) -> 
     lines = ["<b>Your progress</b>"]
     sessions = f"Sessions: {progress.sessions_total}"
     if progress.sessions_partial:
-        sessions += (
-            f" ({progress.sessions_complete} complete, {progress.sessions_partial} partial)"
-        )
+        sessions += f" ({progress.sessions_complete} complete, {progress.sessions_partial} partial)"
     lines.append(sessions)
     if progress.adherence_due:
         lines.append(
@@ -969,9 +967,7 @@ def progress_summary(program: Program, user: UserRecord, progress: Progress) -> 
     lines.append(f"Streak: {progress.current_streak} {unit} (best {progress.best_streak})")
     for leg in _legs_shown(user, progress.reps_left_total, progress.reps_right_total):
         total = progress.reps_left_total if leg == "left" else progress.reps_right_total
-        mean = (
-            progress.reps_left_per_session if leg == "left" else progress.reps_right_per_session
-        )
+        mean = progress.reps_left_per_session if leg == "left" else progress.reps_right_per_session
         average = f" ({mean:.0f} per session)" if mean is not None else ""
         lines.append(f"Reps, {leg} leg: {total}{average}")
     pain = "not rated yet" if progress.last_pain is None else f"{progress.last_pain}/10"
@@ -1000,9 +996,7 @@ def history_line(line: SessionLine) -> str:
     """One session: date, sets × reps per leg, pain (and difficulty, status)."""
     parts = [f"<b>{day_label(line.local_date)}</b>"]
     legs = [
-        _leg_part(label, leg)
-        for label, leg in (("L", line.left), ("R", line.right))
-        if leg.sets
+        _leg_part(label, leg) for label, leg in (("L", line.left), ("R", line.right)) if leg.sets
     ]
     parts.extend(legs or ["no sets logged"])
     if line.skipped:
@@ -1138,7 +1132,7 @@ def step_words(step: Suggestion, ladder: Progression) -> str:
         return f"hold {step.after} s at the top instead of {step.before} s"
     if step.kind == "reps":
         return f"{step.after} reps per set instead of {step.before}"
-    return f"add {escape(ladder.weight)} around the ankle"
+    return f"add {escape(ladder.weight)}"
 
 
 def progression_offer(step: Suggestion, ladder: Progression) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import Database
+from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
@@ -13,7 +14,7 @@ from storage.users import UsersMixin
 __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, RemindersMixin):
+class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:

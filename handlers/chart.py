@@ -1,0 +1,157 @@
+"""The /progress chart: reps per session for each leg and pain on a second axis, as a PNG."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from coach.stats import ChartPoint
+
+# Telegram shows photos at most 1280 px on a side; 8 x 5 in at 150 dpi is 1200 x 750.
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 5.0, 150
+# Beyond this many sessions the points crowd a phone screen; the chart shows the latest ones.
+MAX_POINTS = 90
+# Markers help up to this many points, then they only add clutter.
+MARKER_LIMIT = 40
+
+LEFT_COLOUR = "#1f6fb4"
+RIGHT_COLOUR = "#e07b00"
+PAIN_COLOUR = "#c62828"
+
+# Matplotlib's font cache and text layout are shared, module-level state: one render at a time.
+_render_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words on the chart (supplied by render.py)."""
+
+    title: str
+    reps_axis: str
+    pain_axis: str
+    left: str
+    right: str
+    pain: str
+    note_latest: str  # e.g. "latest {count} sessions", used when the history is cut
+
+
+def latest(points: Sequence[ChartPoint], limit: int = MAX_POINTS) -> list[ChartPoint]:
+    """The most recent `limit` points, oldest first."""
+    ordered = sorted(points, key=lambda p: p.local_date)
+    return ordered[-limit:] if limit > 0 else []
+
+
+def legs_to_plot(points: Sequence[ChartPoint], legs: str) -> tuple[bool, bool]:
+    """(left, right): a leg is drawn if the user trains it or logged reps on it."""
+    left = legs in ("both", "left") or any(p.reps_left for p in points)
+    right = legs in ("both", "right") or any(p.reps_right for p in points)
+    return left, right
+
+
+def render_png(points: Sequence[ChartPoint], legs: str, text: ChartText) -> bytes:
+    """Draw the chart and return PNG bytes (blocking: call through `progress_chart`)."""
+    # Imported here so start-up stays fast; the Figure API needs no pyplot and no GUI backend.
+    from matplotlib import dates
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    mdates: Any = dates  # partly untyped
+
+    shown = latest(points)
+    with _render_lock:
+        figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        ax: Any = figure.add_subplot()
+        pain_ax: Any = ax.twinx()
+        days = [p.local_date for p in shown]
+        marker = "o" if len(shown) <= MARKER_LIMIT else None
+        draw_left, draw_right = legs_to_plot(shown, legs)
+        handles = []
+        if draw_left:
+            (line,) = ax.plot(
+                days,
+                [p.reps_left for p in shown],
+                color=LEFT_COLOUR,
+                marker=marker,
+                markersize=7,
+                clip_on=False,  # a 0 sits on the axis, not half cut off
+                linewidth=2.5,
+                label=text.left,
+            )
+            handles.append(line)
+        if draw_right:
+            (line,) = ax.plot(
+                days,
+                [p.reps_right for p in shown],
+                color=RIGHT_COLOUR,
+                marker="s" if marker else None,
+                markersize=6,
+                clip_on=False,
+                linewidth=2.5,
+                label=text.right,
+            )
+            handles.append(line)
+        pained = [p for p in shown if p.pain is not None]
+        if pained:
+            (line,) = pain_ax.plot(
+                [p.local_date for p in pained],
+                [p.pain for p in pained],
+                color=PAIN_COLOUR,
+                linestyle="--",
+                marker="D" if marker else None,
+                markersize=5,
+                clip_on=False,
+                linewidth=1.6,
+                alpha=0.85,
+                label=text.pain,
+            )
+            handles.append(line)
+
+        top = max([p.reps_left for p in shown] + [p.reps_right for p in shown] + [1])
+        ax.set_ylim(0, top * 1.2)
+        pain_ax.set_ylim(0, 10.5)
+        pain_ax.set_yticks([0, 2, 4, 6, 8, 10])
+        if len({*days}) <= 1 and days:
+            # One day alone gives a zero-width axis; pad it so the point sits in the middle.
+            ax.set_xlim(days[0] - timedelta(days=3), days[0] + timedelta(days=3))
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda value, _pos: _day(mdates.num2date(value)))
+        )
+
+        title = text.title
+        if len(points) > len(shown):
+            title = f"{title} ({text.note_latest.format(count=len(shown))})"
+        ax.set_title(title, fontsize=16, fontweight="bold", pad=12)
+        ax.set_ylabel(text.reps_axis, fontsize=14)
+        pain_ax.set_ylabel(text.pain_axis, fontsize=14, color=PAIN_COLOUR)
+        ax.tick_params(axis="both", labelsize=12)
+        pain_ax.tick_params(axis="y", labelsize=12, colors=PAIN_COLOUR)
+        ax.grid(True, alpha=0.3)
+        ax.spines["top"].set_visible(False)
+        pain_ax.spines["top"].set_visible(False)
+        if handles:
+            # Below the plot, never over the lines.
+            figure.legend(
+                handles=handles, loc="outside lower center", fontsize=12, ncols=len(handles)
+            )
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _day(moment: datetime) -> str:
+    """An axis date without a leading zero, e.g. "3 Nov"."""
+    return f"{moment.day} {moment:%b}"
+
+
+async def progress_chart(points: Sequence[ChartPoint], legs: str, text: ChartText) -> bytes:
+    """Render the chart in a worker thread so the event loop keeps serving other users."""
+    return await asyncio.to_thread(render_png, list(points), legs, text)
