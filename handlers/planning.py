@@ -111,6 +111,8 @@ async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
     """Recompute and store the user's next reminder instant; returns the updated row."""
     storage = context.bot_data.storage
     now = context.bot_data.now()
+    # Callers may hold a row read before the dispatcher advanced it; work from the stored one.
+    user = await storage.get_user(user.user_id) or user
     state = reminder_state(
         user,
         await storage.last_done_day(user.user_id),

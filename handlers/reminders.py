@@ -7,7 +7,7 @@ import importlib
 import logging
 import time as _time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -125,7 +125,7 @@ class Dispatcher:
 
     async def tick(self, context: Ctx) -> None:
         """The repeating job: start a drain in the background unless one is still running."""
-        if self.busy:
+        if self.busy or not self._keep_going():
             return
         self._task = self.app.create_task(self.drain(), name="reminders-drain")
 
@@ -332,9 +332,8 @@ async def reminder_button(update: Update, context: Ctx) -> None:
             await query.answer(render.already_skipped())
             return
         updated = await planning.skip(context, user, day)
-        days = planning.upcoming(updated, await data.storage.last_done_day(user.user_id), now, 1)
         await query.answer(render.skipped_toast())
-        await _edit(query.message, render.reminder_skipped(days[0] if days else None), None)
+        await _edit(query.message, render.reminder_skipped(_next_local(updated)), None)
         return
     until = now + SNOOZE
     pending = user.snooze_until_utc
@@ -521,10 +520,15 @@ async def _close_running_session(context: Ctx, user_id: int) -> object:
 
 
 async def _confirmation(context: Ctx, user: UserRecord) -> str:
-    """ "Reminders at 07:30 Europe/Berlin, next: Tue 24 Nov" after a change."""
-    data = context.bot_data
-    days = planning.upcoming(user, await data.storage.last_done_day(user.user_id), data.now(), 1)
-    return render.reminder_settings(user, days[0] if days else None)
+    """ "Reminders every other day at 07:30 Europe/Berlin. Next reminder: ..." after a change."""
+    return render.reminder_settings(user, _next_local(user))
+
+
+def _next_local(user: UserRecord) -> datetime | None:
+    """The user's next scheduled reminder in their local time."""
+    if user.next_reminder_utc is None:
+        return None
+    return user.next_reminder_utc.astimezone(ZoneInfo(user.timezone))
 
 
 # --- blocked users -------------------------------------------------------------------------

@@ -786,16 +786,15 @@ def reminder_keyboard(day: date, kind: str) -> InlineKeyboardMarkup:
     return keyboard([row])
 
 
-def _next_words(upcoming: tuple[date, datetime] | None) -> str:
-    if upcoming is None:
+def _next_words(next_local: datetime | None) -> str:
+    if next_local is None:
         return "Reminders are paused or off: /resume turns them on."
-    day, moment = upcoming
-    return f"Next reminder: {day_label(day)} at {moment:%H:%M}."
+    return f"Next reminder: {day_label(next_local.date())} at {next_local:%H:%M}."
 
 
-def reminder_skipped(upcoming: tuple[date, datetime] | None) -> str:
-    """The reminder after Skip today."""
-    return f"⏭ Skipped today. {_next_words(upcoming)}"
+def reminder_skipped(next_local: datetime | None) -> str:
+    """The reminder after Skip today, with the next reminder's local time."""
+    return f"⏭ Skipped today. {_next_words(next_local)}"
 
 
 def reminder_snoozed(at_local: datetime) -> str:
@@ -833,14 +832,14 @@ def reminder_expired(day: date) -> str:
     return f"That reminder was for {day_label(day)}. /schedule shows what's next."
 
 
-def reminder_settings(user: UserRecord, upcoming: tuple[date, datetime] | None) -> str:
-    """After /remind, /timezone or /resume: the time, zone and next reminder."""
+def reminder_settings(user: UserRecord, next_local: datetime | None) -> str:
+    """After /remind, /timezone or /resume: the time, zone and next reminder (local time)."""
     base = f"Reminders every other day at {user.remind_at:%H:%M} {escape(user.timezone)}."
     if not user.reminders_on:
         return base + " Reminders are off: /resume turns them on."
     if user.paused_until is not None and user.paused_until >= FOREVER:
         return base + " Paused until you /resume."
-    return f"{base} {_next_words(upcoming)}"
+    return f"{base} {_next_words(next_local)}"
 
 
 def remind_example() -> str:

@@ -167,15 +167,43 @@ async def test_changing_the_time_after_todays_reminder_sends_no_second_one(
         await worker.drain()
         chat = kit.chat()
         reply = (await chat.send("/remind 09:00"))[-1]
-        assert "09:00 Europe/Berlin" in reply.text
+        assert "09:00 Europe/Berlin" in reply.text and "Next reminder: Mon 23 Nov" in reply.text
         user = await kit.storage.get_user(42)
-        assert user.next_reminder_utc == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+        assert user.next_reminder_utc == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+        # Even a stale instant for today (an older process wrote it) sends nothing more.
+        async with kit.storage.db.write() as conn:
+            await conn.execute(
+                "UPDATE users SET next_reminder_utc = '2026-11-22T08:00:00.000000Z'"
+                " WHERE user_id = 42"
+            )
         kit.set_now(datetime(2026, 11, 22, 8, 0, 10, tzinfo=UTC))
         report = await worker.drain()
-        assert report.duplicate == 1 and report.sent == 0
+        assert report.sent == 0 and report.total() == 1
         assert len(reminders_to(kit)) == 1
         user = await kit.storage.get_user(42)
         assert user.next_reminder_utc == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+async def test_the_ledger_stops_a_reminder_already_claimed(tmp_path: Path) -> None:
+    async with ready(tmp_path) as (kit, worker):
+        # A snooze whose ledger row exists (claimed by a process that then died) is not resent.
+        snooze = DUE + timedelta(hours=1)
+        async with kit.storage.db.write() as conn:
+            await conn.execute(
+                "INSERT INTO reminder_ledger (user_id, local_date, kind, claimed_utc, status)"
+                " VALUES (42, '2026-11-22', 'snooze', '2026-11-22T07:30:00.000000Z', 'claimed')"
+            )
+            await conn.execute(
+                "UPDATE users SET snooze_until_utc = ?, next_reminder_utc = ? WHERE user_id = 42",
+                (snooze.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),) * 2,
+            )
+        kit.set_now(snooze + timedelta(seconds=5))
+        report = await worker.drain()
+        assert report.duplicate == 1 and report.sent == 0
+        assert reminders_to(kit) == []
+        user = await kit.storage.get_user(42)
+        assert user.snooze_until_utc is None
+        assert user.next_reminder_utc == DUE + timedelta(days=1)
 
 
 async def test_a_session_moves_the_next_reminder_to_the_day_after_tomorrow(
@@ -588,3 +616,21 @@ async def test_schedule_lists_today_then_every_other_day(tmp_path: Path) -> None
         ):
             assert line in listing
         assert "Mon 23 Nov" not in listing
+
+
+async def test_a_claim_loses_to_a_newer_schedule(tmp_path: Path) -> None:
+    async with ready(tmp_path) as (kit, _worker):
+        # Ann changed her time after the dispatcher read her row: its claim must not land.
+        stale = DUE - timedelta(hours=1)
+        claimed = await kit.storage.claim_reminder(
+            42,
+            stale,
+            DUE,
+            fire=(SUN, "daily"),
+            status="claimed",
+            next_utc=DUE + timedelta(days=1),
+            clear_snooze=False,
+        )
+        assert claimed is None
+        assert await kit.storage.ledger(42) == []
+        assert (await kit.storage.get_user(42)).next_reminder_utc == DUE
