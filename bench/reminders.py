@@ -158,22 +158,27 @@ def send_rate(users: int, workdir: Path) -> None:
     print(f"SIGTERM to exit    {stop_s:.2f} s (exit code {code})")
 
 
-def startup(sizes: list[int], workdir: Path, runs: int) -> None:
-    """Time to first getUpdates and peak RSS of `python bot.py` on databases of each size."""
-    print("\n== start-up: time from spawn to the first getUpdates, and peak RSS")
-    tomorrow = DUE + timedelta(days=1)
+def startup(sizes: list[int], workdir: Path, runs: int, *, due: bool = False) -> None:
+    """Time to first getUpdates and peak RSS of `python bot.py` on databases of each size.
+
+    With `due`, every user's reminder is due as the bot starts (it comes back from downtime and
+    starts catching up while being measured); otherwise they are all due tomorrow.
+    """
+    when = "all due at start-up" if due else "none due"
+    print(f"\n== start-up ({when}): time from spawn to the first getUpdates, and peak RSS")
+    next_utc = DUE if due else DUE + timedelta(days=1)
     baseline: float | None = None
     for users in sizes:
-        db = workdir / f"startup-{users}.sqlite3"
-        seconds = seed(db, users, tomorrow)
+        db = workdir / f"startup-{users}{'-due' if due else ''}.sqlite3"
+        seconds = seed(db, users, next_utc)
         size_mb = db.stat().st_size / 1e6
         times: list[float] = []
         peaks: list[float] = []
         for run in range(runs):
             server = FakeBotServer(auto_create_chats=True)
             server.start()
-            log = workdir / f"startup-{users}-{run}.log"
-            bot = BotProcess(server, db, bot_env(DUE), log_path=log)
+            log = workdir / f"{db.stem}-{run}.log"
+            bot = BotProcess(server, db, bot_env(DUE + timedelta(seconds=5)), log_path=log)
             try:
                 bot.start()
                 ready = bot.wait_ready(timeout=120)
@@ -205,9 +210,15 @@ def main(argv: list[str] | None = None) -> int:
         default="0,100000,1000000",
         help="comma-separated database sizes for the start-up figures ('' to skip)",
     )
+    parser.add_argument(
+        "--startup-due",
+        default="",
+        help="comma-separated sizes to start with every reminder due (catch-up under way)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="start-ups per size")
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.startup.split(",") if part.strip()]
+    due_sizes = [int(part) for part in args.startup_due.split(",") if part.strip()]
     print(f"python {sys.version.split()[0]}, {date.today()}")
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
         workdir = Path(tmp)
@@ -215,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             send_rate(args.send, workdir)
         if sizes:
             startup(sizes, workdir, args.runs)
+        if due_sizes:
+            startup(due_sizes, workdir, args.runs, due=True)
     return 0
 
 
