@@ -911,7 +911,6 @@ def stopped(ended_session: bool) -> str:
     )
 
 
-
 # --- progress, progression, safety, your data ----------------------------------------------
 
 
