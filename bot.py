@@ -139,7 +139,8 @@ def setup_logging(level: str, token: str) -> None:
     # httpx logs every request URL (with the token) at INFO.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.INFO))
+    # APScheduler logs every run of every job (the reminder tick, each pacing beat) at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def make_clock(start: datetime | None) -> Callable[[], datetime]:

@@ -33,6 +33,8 @@ _BOT_ENV = (
     "WEBHOOK_SECRET",
     "PORT",
     "LOG_LEVEL",
+    "MEDIAL_CLOCK_START",
+    "MEDIAL_TICK_SECONDS",
 )
 _log_numbers = itertools.count(1)
 
