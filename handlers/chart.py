@@ -73,15 +73,17 @@ def render_png(points: Sequence[ChartPoint], legs: str, text: ChartText) -> byte
         marker = "o" if len(shown) <= MARKER_LIMIT else None
         draw_left, draw_right = legs_to_plot(shown, legs)
         handles = []
+        # Left is drawn wide and right narrow on top: when both legs did the same reps (the usual
+        # case) the right line shows inside the left one instead of hiding it.
         if draw_left:
             (line,) = ax.plot(
                 days,
                 [p.reps_left for p in shown],
                 color=LEFT_COLOUR,
                 marker=marker,
-                markersize=7,
+                markersize=11,
                 clip_on=False,  # a 0 sits on the axis, not half cut off
-                linewidth=2.5,
+                linewidth=6,
                 label=text.left,
             )
             handles.append(line)
@@ -93,7 +95,7 @@ def render_png(points: Sequence[ChartPoint], legs: str, text: ChartText) -> byte
                 marker="s" if marker else None,
                 markersize=6,
                 clip_on=False,
-                linewidth=2.5,
+                linewidth=2.2,
                 label=text.right,
             )
             handles.append(line)
