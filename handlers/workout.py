@@ -20,6 +20,7 @@ import importlib
 import logging
 import math
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -73,6 +74,41 @@ def _markup_key(markup: InlineKeyboardMarkup | None) -> str:
     return markup.to_json() if markup is not None else ""
 
 
+class _Budget:
+    """Spacing of what the workout feature sends, over all chats (Telegram allows ~30/s).
+
+    Messages are spaced 1/per_s apart with a small burst allowance, rather than counted per
+    second: a full second's worth sent at once arrives spread out and overlaps the next
+    second's at Telegram's end (measured in bench/pacing.py). Beats wait for a slot and then
+    show the beat due by then; other messages wait briefly.
+    """
+
+    BURST = 3
+
+    def __init__(self, per_s: float) -> None:
+        self.interval = 1.0 / per_s
+        self.next_slot = -math.inf
+
+    def free_at(self, now: float) -> float:
+        """The first moment from `now` on with room for one more message."""
+        return max(now, self.next_slot - self.BURST * self.interval)
+
+    def take(self, now: float) -> None:
+        """Count one message sent at `now`."""
+        self.next_slot = max(now, self.next_slot) + self.interval
+
+
+# One budget per running application (tests run several applications in one process).
+_budgets: weakref.WeakKeyDictionary[BotData, _Budget] = weakref.WeakKeyDictionary()
+
+
+def _budget(data: BotData) -> _Budget:
+    budget = _budgets.get(data)
+    if budget is None:
+        budget = _budgets[data] = _Budget(pacing.EDIT_BUDGET_PER_S)
+    return budget
+
+
 @dataclass(eq=False)
 class Guided:
     """A guided session in progress: which set, which phase, which message, which beat."""
@@ -95,6 +131,7 @@ class Guided:
     beats: tuple[Beat, ...] = ()  # full_beats, thinned under load
     gap: float = pacing.MIN_EDIT_GAP_S
     shown_at: float = -1.0  # at_s of the beat on screen; the next beat is later than this
+    rebase: bool = False  # start (or resume) the set's clock when its next beat is shown
     t0: float = 0.0  # monotonic time of the set's second 0
     rest_until: float = 0.0
     gen: int = 0  # bumped on every transition: older jobs do nothing
@@ -170,16 +207,21 @@ async def _edit(
             _cancel(stale)
         return False
     now = time.monotonic()
-    wait = _gate_open_at(rt) - now
+    budget = _budget(context.bot_data)
+    wait = max(_gate_open_at(rt), budget.free_at(now)) - now
     if wait > 0:
         _defer_edit(context, rt, message_id, text, markup, wait)
         return False
     stale = rt.pending.pop(message_id, None)
     if stale is not None:
         _cancel(stale)
+    budget.take(now)
     rt.last_out = now
     rt.screens[message_id] = screen
     await _send_edit(context, rt.chat_id, message_id, text, markup)
+    # Counted from the answer, not the request: network jitter can't bring two edits closer
+    # than a second at Telegram's end.
+    rt.last_out = time.monotonic()
     return True
 
 
@@ -220,9 +262,10 @@ async def _deferred_edit_job(context: Ctx) -> None:
             await _edit(context, rt, message_id, text, markup)
             return
         # The session ended after this tidy-up was queued: nothing else edits this message now.
-        rt.last_out = time.monotonic()
         rt.screens[message_id] = (text, _markup_key(markup))
+        _budget(context.bot_data).take(time.monotonic())
         await _send_edit(context, rt.chat_id, message_id, text, markup)
+        rt.last_out = time.monotonic()
 
 
 async def _send_edit(
@@ -244,7 +287,13 @@ async def _send_edit(
 async def _send(
     context: Ctx, rt: Guided, text: str, markup: InlineKeyboardMarkup | None
 ) -> Message:
-    """A new message in the session's chat (sends are not deferred; they hold the gate)."""
+    """A new message in the session's chat (not deferred: it waits for the budget, then goes)."""
+    budget = _budget(context.bot_data)
+    now = time.monotonic()
+    wait = budget.free_at(now) - now
+    if wait > 0:
+        await asyncio.sleep(wait)
+    budget.take(time.monotonic())
     message = await context.bot.send_message(rt.chat_id, text, reply_markup=markup)
     rt.last_out = time.monotonic()
     rt.screens[message.message_id] = (text, _markup_key(markup))
@@ -378,22 +427,27 @@ async def _go(context: Ctx, rt: Guided) -> None:
     rt.beats = ()
     _rethin(context.bot_data, rt)
     rt.shown_at = -1.0
-    now = time.monotonic()
-    rt.t0 = max(now, _gate_open_at(rt))
+    rt.rebase = True
     await _advance(context, rt)
 
 
 async def _advance(context: Ctx, rt: Guided) -> None:
     """Show the beat that is due (skipping any missed), then schedule the next one."""
     now = time.monotonic()
-    gate = _gate_open_at(rt)
-    if now < gate:
-        _schedule(context, rt, _beat_job, gate - now)
+    budget = _budget(context.bot_data)
+    ready_at = max(_gate_open_at(rt), budget.free_at(now))
+    if now < ready_at:
+        # No room now: try again then, showing whichever beat is due by that time.
+        _schedule(context, rt, _beat_job, ready_at - now)
         return
     _rethin(context.bot_data, rt)
     beats = rt.beats
-    elapsed = (now - rt.t0) / TIME_SCALE
     following = next((i for i, b in enumerate(beats) if b.at_s > rt.shown_at), len(beats) - 1)
+    if rt.rebase:
+        # The set starts (or resumes) when the user can see it, however busy the bot is.
+        rt.rebase = False
+        rt.t0 = now - _scaled(beats[following].at_s)
+    elapsed = (now - rt.t0) / TIME_SCALE
     index = max(following, pacing.beat_index_at(beats, elapsed))
     beat = beats[index]
     if beat.kind == "end":
@@ -875,10 +929,9 @@ async def _session_button(
             await query.answer()
             _bump(rt)
             rt.phase = "pacing"
-            resume_at = max(0.0, rt.shown_at)
-            rt.t0 = max(time.monotonic(), _gate_open_at(rt)) - _scaled(resume_at)
-            # Show the beat that was on screen when paused again (half a second before it).
-            rt.shown_at = resume_at - 0.5
+            # Show the beat that was on screen when paused again (from half a second before it).
+            rt.shown_at = max(0.0, rt.shown_at) - 0.5
+            rt.rebase = True
             await _advance(context, rt)
         elif action == "done" and rt.phase in ("pacing", "paused"):
             await query.answer()
