@@ -106,6 +106,17 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the file and truncate it; False if a reader kept it busy."""
+        # Under the write lock: a checkpoint inside another coroutine's open transaction on
+        # this shared connection would fail.
+        async with (
+            self._write_lock,
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor,
+        ):
+            result = await cursor.fetchone()
+        return result is None or not result[0]
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """One row of a read query."""
         async with self.conn.execute(sql, tuple(params)) as cursor:

@@ -228,32 +228,19 @@ class ProgressMixin:
         frames still held the erased bytes.
         """
         deleted = 0
-        # The checkpoint must not run inside another coroutine's open transaction on this shared
-        # connection, so it runs under the same lock as every write.
-        async with self.db._write_lock:
-            conn = self.db.conn
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = await conn.execute(
-                    "DELETE FROM sets WHERE user_id = ? OR session_id IN"
-                    " (SELECT session_id FROM sessions WHERE user_id = ?)",
-                    (user_id, user_id),
-                )
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM sets WHERE user_id = ? OR session_id IN"
+                " (SELECT session_id FROM sessions WHERE user_id = ?)",
+                (user_id, user_id),
+            )
+            deleted += max(cursor.rowcount, 0)
+            for table in USER_TABLES[1:]:
+                cursor = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 deleted += max(cursor.rowcount, 0)
-                for table in USER_TABLES[1:]:
-                    cursor = await conn.execute(
-                        f"DELETE FROM {table} WHERE user_id = ?", (user_id,)
-                    )
-                    deleted += max(cursor.rowcount, 0)
-                cursor = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-                deleted += max(cursor.rowcount, 0)
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            await conn.execute("COMMIT")
-            async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as checkpoint:
-                result = await checkpoint.fetchone()
-        if result is not None and result[0]:
+            cursor = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+            deleted += max(cursor.rowcount, 0)
+        if not await self.db.checkpoint():
             # A reader kept the WAL busy; the zeroed pages reach the file at the next checkpoint.
-            log.warning("WAL checkpoint after a deletion was blocked (busy=%s)", result[0])
+            log.warning("WAL checkpoint after a deletion was blocked")
         return deleted
