@@ -142,7 +142,7 @@ async def _log(
         await _sharp_pain(context, message, user, text)
         return
     if result.completed:
-        await workout.complete(context, user, result.session, message.chat_id, text)
+        await workout.complete(context, user, result.session, message.chat_id, text, result.logged)
         return
     await message.reply_text(text)
     if rt is not None:

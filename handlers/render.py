@@ -558,6 +558,11 @@ def stop_keyboard(session_id: int) -> InlineKeyboardMarkup:
     return keyboard([[("⏹ Stop", f"wk:stop:{session_id}")]])
 
 
+def logged_label(reps: int, skipped: bool) -> str:
+    """What a set's message says was logged: "10 reps", "1 rep" or "skipped"."""
+    return "skipped" if skipped else f"{reps} rep" + ("" if reps == 1 else "s")
+
+
 def set_phrase(number: int, sets: int, side: str, reps: int, skipped: bool, note: str) -> str:
     """E.g. "set 1 of 3, left, 10 reps" or "set 2 of 3, left, skipped (knee hurt)"."""
     what = "skipped" if skipped else f"{reps} rep" + ("" if reps == 1 else "s")

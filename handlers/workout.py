@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import math
 import time
@@ -33,7 +32,7 @@ from telegram.ext import Application, Job
 from coach import pacing
 from coach.pacing import Beat, SetSlot
 from content.model import Cadence, Preset
-from handlers import render
+from handlers import render, safety
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today, reschedule
@@ -243,6 +242,8 @@ def _defer_edit(
         wait,
         data=(rt, message_id, text, markup),
         name=f"wk-edit-{rt.user_id}",
+        user_id=rt.user_id,
+        chat_id=rt.chat_id,
         job_kwargs={"misfire_grace_time": JOB_GRACE_S},
     )
 
@@ -311,6 +312,8 @@ def _schedule(context: Ctx, rt: Guided, callback: Callable[[Ctx], Any], wait: fl
         max(0.0, wait),
         data=(rt.user_id, rt.gen),
         name=f"wk-{rt.user_id}",
+        user_id=rt.user_id,
+        chat_id=rt.chat_id,
         job_kwargs={"misfire_grace_time": JOB_GRACE_S},
     )
 
@@ -370,7 +373,7 @@ def _title(rt: Guided, slot: SetSlot | None = None) -> str:
 def _logged_label(row: SetRecord | None) -> str:
     if row is None:
         return ""
-    return "skipped" if row.skipped else f"{row.reps} reps"
+    return render.logged_label(row.reps, row.skipped)
 
 
 def _over_screen(rt: Guided, rest_left: int | None, *, final: bool = False) -> str:
@@ -722,16 +725,33 @@ async def summary_text(context: Ctx, session: SessionRecord) -> str:
 
 
 async def complete(
-    context: Ctx, user: UserRecord, session: SessionRecord, chat_id: int, prefix: str
+    context: Ctx,
+    user: UserRecord,
+    session: SessionRecord,
+    chat_id: int,
+    prefix: str,
+    rows: Sequence[SetRecord] = (),
 ) -> None:
-    """A session just ended with every set recorded: summary, pain check, next reminder."""
+    """A session just ended with every set recorded: summary, pain check, next reminder.
+
+    `rows` are the sets that completed it (the last set's message then says what was logged).
+    """
     rt = guided(context, user.user_id)
-    if rt is not None and rt.session.session_id == session.session_id:
-        async with rt.lock:
-            _end_runtime(context, rt)
-            if rt.message_id is not None:
-                await _edit(context, rt, rt.message_id, _over_screen(rt, None, final=True), None)
-    await _send_summary(context, session, chat_id, prefix)
+    if rt is None or rt.session.session_id != session.session_id:
+        await _send_summary(context, session, chat_id, prefix)
+        await reschedule(context, user)
+        return
+    async with rt.lock:
+        _end_runtime(context, rt)
+        for row in rows:
+            index = rt.slot_of(row.leg, row.set_no)
+            if index is not None:
+                rt.done[index] = row
+        await _send_summary(context, session, chat_id, prefix)
+        rt.last_out = time.monotonic()
+        if rt.message_id is not None:
+            # Tidied a second after the summary (the chat's gate defers it).
+            await _edit(context, rt, rt.message_id, _over_screen(rt, None, final=True), None)
     await reschedule(context, user)
 
 
@@ -959,13 +979,16 @@ async def _stop(context: Ctx, rt: Guided, user: UserRecord) -> None:
             return
         title = _title(rt)
         _end_runtime(context, rt)
+        closed, kept = await data.storage.close_session(
+            user.user_id, rt.session.session_id, data.now()
+        )
+        if kept is not None:
+            await _send_summary(context, kept, rt.chat_id)
+        elif closed:
+            await context.bot.send_message(rt.chat_id, render.session_stopped_empty())
+        rt.last_out = time.monotonic()
         if rt.message_id is not None:
             await _edit(context, rt, rt.message_id, render.set_stopped(title), None)
-    closed, kept = await data.storage.close_session(user.user_id, rt.session.session_id, data.now())
-    if kept is not None:
-        await _send_summary(context, kept, rt.chat_id)
-    elif closed:
-        await context.bot.send_message(rt.chat_id, render.session_stopped_empty())
 
 
 async def _pain_button(
@@ -1020,27 +1043,14 @@ async def _edit_query(update: Update, text: str, markup: InlineKeyboardMarkup | 
             raise
 
 
-def _safety() -> Any:
-    """handlers.safety (the progress feature), or None while it is not part of the tree."""
-    try:
-        return importlib.import_module("handlers.safety")
-    except ModuleNotFoundError:  # TODO(lead): drop this guard once handlers/safety.py is merged
-        log.warning("handlers.safety is missing: no pain safety or progression offers")
-        return None
-
-
 async def _after_checkin(context: Ctx, user: UserRecord, session_id: int) -> None:
     """Hand over to the progress feature (pain safety, progression offers)."""
-    safety = _safety()
-    if safety is not None:
-        await safety.after_checkin(context, user, session_id)
+    await safety.after_checkin(context, user, session_id)
 
 
 async def sharp_pain(context: Ctx, user: UserRecord) -> None:
     """Hand a sharp-pain report to the progress feature (stop advice, reminders paused)."""
-    safety = _safety()
-    if safety is not None:
-        await safety.sharp_pain(context, user)
+    await safety.sharp_pain(context, user)
 
 
 # --- start-up and the silence job -----------------------------------------------------------

@@ -205,7 +205,7 @@ async def test_full_guided_session_both_legs_then_checkin(tmp_path: Path) -> Non
             reply = (await chat.send("done"))[0]
             assert "✅ Logged set" in reply.text
             if slot < 5:
-                await wait_until(lambda s=setup: "Logged: 1 reps" in s.text)  # type: ignore[misc]
+                await wait_until(lambda s=setup: "Logged: 1 rep." in s.text)  # type: ignore[misc]
                 await press_when(chat, setup, "Skip rest")
                 setup = chat.last()
         assert "Set 1 of 3 — left leg" in titles[0]
@@ -225,6 +225,7 @@ async def test_full_guided_session_both_legs_then_checkin(tmp_path: Path) -> Non
         user = await kit.storage.get_user(42)
         assert user.next_reminder_utc == datetime(2026, 11, 24, 6, 30, tzinfo=UTC)
         await wait_until(lambda: setup.buttons() == [])
+        assert "Logged: 1 rep." in setup.text and "done?" not in setup.text
         assert kit.request.rejected == []
 
 
