@@ -7,9 +7,10 @@ nothing, which is how a Pause, Stop or log cancels the beats already scheduled.
 
 Telegram allows about one message per second per chat: edits go through a per-chat gate (an
 edit due earlier is deferred to a short job, coalescing with later edits of the same message),
-and a screen identical to the one showing is never sent. Under load (many chats pacing at once,
-against the ~30/s global budget) timelines are thinned (coach.pacing.thin_timeline) instead of
-letting edits drift late.
+and a screen identical to the one showing is never sent. Telegram allows about 30 messages per
+second per bot: everything this feature sends is spaced by a shared budget (25/s), and with
+many chats pacing at once the timelines are thinned (coach.pacing.thin_timeline), so beats are
+fewer rather than later. A beat never waits for one already missed: the job shows the beat due.
 """
 
 from __future__ import annotations
