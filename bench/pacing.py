@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,6 @@ import bot
 from coach import pacing
 from handlers import workout
 from handlers.lifecycle import on_shutdown, on_startup
-from tests import fakebot
 from tests.fakebot import FakeBotServer, FakeUser, parse_html
 
 TELEGRAM_GLOBAL = 30
@@ -80,22 +78,6 @@ def go_button(user: FakeUser) -> tuple[int, str] | None:
         if data.startswith("wk:go:"):
             return last.message_id, data
     return None
-
-
-def disable_nagle() -> None:
-    """Set TCP_NODELAY on the fake server's connections.
-
-    The fake server writes a response's headers and body in two send() calls; with Nagle's
-    algorithm and the client's delayed ACK every keep-alive request then stalls ~40 ms, an
-    artefact of the fake (reported), not of Telegram. --nagle keeps it, to compare.
-    """
-    original = fakebot._Handler.setup
-
-    def setup(handler: fakebot._Handler) -> None:
-        original(handler)
-        handler.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    fakebot._Handler.setup = setup  # type: ignore[method-assign,assignment]
 
 
 async def run(users: int, reps: int, folder: Path) -> Figures:
@@ -221,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--users", default="20,100", help="comma-separated N values")
     parser.add_argument("--reps", type=int, default=4, help="reps per set (rehab cadence)")
-    parser.add_argument("--nagle", action="store_true", help="keep the fake server's 40 ms stall")
     args = parser.parse_args(argv)
-    if not args.nagle:
-        disable_nagle()
     with tempfile.TemporaryDirectory() as tmp:
         for users in (int(n) for n in args.users.split(",")):
             print(report(asyncio.run(run(users, args.reps, Path(tmp)))), flush=True)

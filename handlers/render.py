@@ -681,6 +681,11 @@ def difficulty_keyboard(session_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def pain_recorded(pain: int) -> str:
+    """After a pain answer that ends the check-in (high pain: no difficulty question)."""
+    return f"Thanks. Recorded: pain {pain}/10."
+
+
 def checkin_done(pain: int | None, difficulty: str) -> str:
     """After the difficulty answer."""
     pain_text = f"pain {pain}/10, " if pain is not None else ""

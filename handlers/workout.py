@@ -32,6 +32,7 @@ from telegram.ext import Application, Job
 
 from coach import pacing
 from coach.pacing import Beat, SetSlot
+from coach.progression import Action, assess_pain
 from content.model import Cadence, Preset
 from handlers import render, safety
 from handlers.context import BotData, Ctx
@@ -1008,7 +1009,13 @@ async def _pain_button(
         await query.answer(render.stale_button())
         return
     await query.answer(render.checkin_saved_toast())
-    text = f"{await summary_text(context, updated)}\n\n{render.difficulty_question(pain)}"
+    summary = await summary_text(context, updated)
+    if assess_pain(pain).action is Action.STOP:
+        # Stop advice can't wait for a difficulty answer that may never come.
+        await _edit_query(update, f"{summary}\n\n{render.pain_recorded(pain)}", None)
+        await _after_checkin(context, user, session.session_id)
+        return
+    text = f"{summary}\n\n{render.difficulty_question(pain)}"
     await _edit_query(update, text, render.difficulty_keyboard(session.session_id))
 
 

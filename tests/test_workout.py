@@ -475,3 +475,25 @@ async def test_cue_rotates_between_sets(tmp_path: Path) -> None:
         ]
         assert cues[0] != cues[1]
         assert set(cues) <= set(kit.app.bot_data.program.cues)
+
+
+async def test_high_pain_gets_stop_advice_without_waiting_for_difficulty(tmp_path: Path) -> None:
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        chat = await ready(kit, reps=4)
+        setup = (await chat.send("/workout"))[-1]
+        await chat.send("done")
+        await press_when(chat, setup, "Skip rest")
+        second = chat.last()
+        await go(chat, second)
+        await chat.press(second, "Stop")
+        summary = chat.last()
+        await chat.press(summary, "8")
+        assert "Recorded: pain 8/10" in summary.text
+        assert summary.buttons() == []  # no difficulty question left to answer
+        advice = chat.last()
+        assert advice is not summary and "/resume" in advice.text
+        user = await kit.storage.get_user(42)
+        assert user.paused_until is not None and user.next_reminder_utc is None
+        (session,) = await session_rows(kit)
+        assert (session["pain"], session["difficulty"]) == (8, None)
+        assert kit.request.rejected == []
