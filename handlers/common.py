@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from handlers import render
 from handlers.context import Ctx
+from storage.records import UserRecord
+
+
+async def sender_profile(
+    update: Update, context: Ctx, *, onboarded: bool = False
+) -> tuple[Message, UserRecord] | None:
+    """The message and the sender's stored profile, or None after telling them to /start."""
+    message = update.effective_message
+    tg_user = update.effective_user
+    if message is None or tg_user is None:
+        return None
+    user = await context.bot_data.storage.get_user(tg_user.id)
+    if user is None:
+        await message.reply_text(render.need_start())
+        return None
+    if onboarded and not user.onboarded:
+        await message.reply_text(render.finish_onboarding_first())
+        return None
+    return message, user
+
 
 # Longer messages than this are not replies to a coach; answer without parsing them.
 MAX_REPLY_CHARS = 500

@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 
 from content.model import Program
 from handlers import render
+from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.dose import usual_dose
 from handlers.planning import local_today
@@ -125,15 +126,11 @@ def export_csv(
 
 async def export_command(update: Update, context: Ctx) -> None:
     """/export: the user's whole log and settings as a CSV document."""
-    message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
+    known = await sender_profile(update, context)
+    if known is None:
         return
+    message, user = known
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return
     now = data.now()
     rows = await data.storage.export_rows(user.user_id)
     content = export_csv(data.program, user, rows, now)

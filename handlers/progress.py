@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from coach.stats import Progress, SessionFacts, progress
 from handlers import chart, render
+from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.planning import local_today
 from storage.records import UserRecord
@@ -42,15 +43,11 @@ async def compute_progress(context: Ctx, user: UserRecord) -> Progress | None:
 
 async def progress_command(update: Update, context: Ctx) -> None:
     """/progress: a short summary as the caption of a chart of reps and pain."""
-    message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
+    known = await sender_profile(update, context)
+    if known is None:
         return
+    message, user = known
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return
     figures = await compute_progress(context, user)
     if figures is None:
         await message.reply_text(render.progress_empty())
@@ -78,14 +75,10 @@ async def _history_page(context: Ctx, user: UserRecord, page: int) -> tuple[str,
 
 async def history_command(update: Update, context: Ctx) -> None:
     """/history: the latest ten sessions, one line each, with Older / Newer buttons."""
-    message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
+    known = await sender_profile(update, context)
+    if known is None:
         return
-    user = await context.bot_data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return
+    message, user = known
     if await context.bot_data.storage.count_sessions(user.user_id) == 0:
         await message.reply_text(render.history_empty())
         return

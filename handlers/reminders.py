@@ -26,6 +26,7 @@ from telegram.ext import Application
 from coach import pacing, zones
 from coach.schedule import ReminderKind
 from handlers import planning, render
+from handlers.common import sender_profile
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from storage.records import UserRecord
@@ -380,29 +381,13 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
 # --- commands ------------------------------------------------------------------------------
 
 
-async def _known_user(update: Update, context: Ctx) -> tuple[Message, UserRecord] | None:
-    """The message and the sender's profile; answers need_start / finish-first otherwise."""
-    message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
-        return None
-    user = await context.bot_data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return None
-    if not user.onboarded:
-        await message.reply_text(render.finish_onboarding_first())
-        return None
-    return message, user
-
-
 def _argument(context: Ctx) -> str:
     return " ".join(context.args or []).strip()
 
 
 async def remind(update: Update, context: Ctx) -> None:
     """/remind HH:MM: change the reminder time."""
-    known = await _known_user(update, context)
+    known = await sender_profile(update, context, onboarded=True)
     if known is None:
         return
     message, user = known
@@ -423,7 +408,7 @@ async def remind(update: Update, context: Ctx) -> None:
 
 async def timezone(update: Update, context: Ctx) -> None:
     """/timezone <zone>: change the timezone (name, city or UTC offset)."""
-    known = await _known_user(update, context)
+    known = await sender_profile(update, context, onboarded=True)
     if known is None:
         return
     message, user = known
@@ -443,7 +428,7 @@ async def timezone(update: Update, context: Ctx) -> None:
 
 async def pause(update: Update, context: Ctx) -> None:
     """/pause [days]: no reminders for that many days, or until /resume."""
-    known = await _known_user(update, context)
+    known = await sender_profile(update, context, onboarded=True)
     if known is None:
         return
     message, user = known
@@ -470,7 +455,7 @@ def _parse_days(text: str) -> int | None:
 
 async def resume(update: Update, context: Ctx) -> None:
     """/resume: reminders back on (after /pause or /stop)."""
-    known = await _known_user(update, context)
+    known = await sender_profile(update, context, onboarded=True)
     if known is None:
         return
     message, user = known
@@ -480,7 +465,7 @@ async def resume(update: Update, context: Ctx) -> None:
 
 async def schedule_command(update: Update, context: Ctx) -> None:
     """/schedule: the next training days with their dates and time."""
-    known = await _known_user(update, context)
+    known = await sender_profile(update, context, onboarded=True)
     if known is None:
         return
     message, user = known
@@ -493,14 +478,10 @@ async def schedule_command(update: Update, context: Ctx) -> None:
 
 async def stop(update: Update, context: Ctx) -> None:
     """/stop: end a running guided session and turn reminders off (history kept)."""
-    message = update.effective_message
-    tg_user = update.effective_user
-    if message is None or tg_user is None:
+    known = await sender_profile(update, context)
+    if known is None:
         return
-    user = await context.bot_data.storage.get_user(tg_user.id)
-    if user is None:
-        await message.reply_text(render.need_start())
-        return
+    message, user = known
     ended = await _close_running_session(context, user.user_id)
     await planning.set_reminders_off(context, user)
     await message.reply_text(render.stopped(bool(ended)))
