@@ -8,8 +8,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from content.model import Preset, Program
+from coach.progression import Dose, Plan, Reason, Suggestion
+from coach.stats import Progress
+from content.model import Preset, Program, Progression
+from handlers.chart import ChartText
 from handlers.dose import usual_dose
+from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
 
 # Telegram's limit on one message; longer lists are cut with a note.
@@ -750,10 +754,8 @@ def checkin_saved_toast() -> str:
 
 # --- reminders -----------------------------------------------------------------------------
 
-from coach import progression as _progression  # noqa: E402
 
-
-def _dose_words(program: Program, user: UserRecord, dose: _progression.Dose) -> str:
+def _dose_words(program: Program, user: UserRecord, dose: Dose) -> str:
     """E.g. "3 × 10 per leg, hold 2 s" for a given (possibly lighter) dose."""
     per = "per leg" if user.legs == "both" else f"{user.legs} leg"
     parts = [f"{dose.sets} × {dose.reps} {per}"]
@@ -766,9 +768,7 @@ def _dose_words(program: Program, user: UserRecord, dose: _progression.Dose) -> 
     return ", ".join(parts)
 
 
-def reminder(
-    program: Program, user: UserRecord, plan: _progression.Plan, seconds: int, kind: str
-) -> str:
+def reminder(program: Program, user: UserRecord, plan: Plan, seconds: int, kind: str) -> str:
     """The reminder: today's session and how long it takes."""
     minutes = max(1, round(seconds / 60))
     head = (
@@ -925,11 +925,6 @@ def stopped(ended_session: bool) -> str:
 
 
 # Imports for this section live here so the shared top of the file stays untouched.
-from coach.progression import Dose, Reason, Suggestion  # noqa: E402
-from coach.stats import Progress  # noqa: E402
-from content.model import Progression  # noqa: E402
-from handlers.chart import ChartText  # noqa: E402
-from storage.progress import LegSets, SessionLine  # noqa: E402
 
 HISTORY_PAGE = 10
 
