@@ -43,6 +43,7 @@ _PROGRAM_KEYS = (
     "default_preset",
     "presets",
     "cues",
+    "side_only_cues",
     "mistakes",
     "variations",
     "progression",
@@ -285,6 +286,11 @@ def _program(table: _Table) -> Program:
             "default_preset", f"no preset has key {default!r} (keys: {', '.join(seen)})"
         )
     progression = table.table("progression", _PROGRESSION_KEYS)
+    cues = table.texts("cues")
+    side_only = table.texts("side_only_cues")
+    for index, cue in enumerate(side_only):
+        if cue not in cues:
+            raise table.error(f"side_only_cues[{index}]", f"not one of the cues: {cue!r}")
     return Program(
         slug=table.identifier("slug"),
         title=table.text("title"),
@@ -293,7 +299,8 @@ def _program(table: _Table) -> Program:
         consent=table.text("consent"),
         default_preset=default,
         presets=presets,
-        cues=table.texts("cues"),
+        cues=cues,
+        side_only_cues=side_only,
         mistakes=tuple(
             Mistake(mistake=item.text("mistake"), fix=item.text("fix"))
             for item in table.tables("mistakes", _MISTAKE_KEYS)

@@ -85,9 +85,16 @@ class Program:
     default_preset: str
     presets: tuple[Preset, ...]
     cues: tuple[str, ...]
+    side_only_cues: tuple[str, ...]
     mistakes: tuple[Mistake, ...]
     variations: tuple[Variation, ...]
     progression: Progression
+
+    def cues_for(self, preset: Preset) -> tuple[str, ...]:
+        """The cues that apply to a preset's position (side-lying ones left out on the back)."""
+        if preset.position == "side":
+            return self.cues
+        return tuple(cue for cue in self.cues if cue not in self.side_only_cues)
 
     def preset(self, key: str) -> Preset:
         """The preset with this key, or the default one if the key is unknown."""

@@ -63,7 +63,9 @@ async def learn_button(update: Update, context: Ctx) -> None:
 async def cues(update: Update, context: Ctx) -> None:
     """/cues: the form checklist."""
     if update.effective_message:
-        await update.effective_message.reply_text(render.cues(context.bot_data.program))
+        program = context.bot_data.program
+        preset = program.preset(await _preset_key(update, context))
+        await update.effective_message.reply_text(render.cues(program, preset))
 
 
 async def cues_button(update: Update, context: Ctx) -> None:
@@ -72,7 +74,9 @@ async def cues_button(update: Update, context: Ctx) -> None:
     if query is None or query.message is None:
         return
     await query.answer()
-    await context.bot.send_message(query.message.chat.id, render.cues(context.bot_data.program))
+    program = context.bot_data.program
+    preset = program.preset(await _preset_key(update, context))
+    await context.bot.send_message(query.message.chat.id, render.cues(program, preset))
 
 
 async def mistakes(update: Update, context: Ctx) -> None:

@@ -295,9 +295,9 @@ def learn_keyboard(preset: Preset, index: int) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-def cues(program: Program) -> str:
-    """The form checklist."""
-    items = "\n".join(f"☑️ {escape(cue)}" for cue in program.cues)
+def cues(program: Program, preset: Preset) -> str:
+    """The form checklist for the user's preset."""
+    items = "\n".join(f"☑️ {escape(cue)}" for cue in program.cues_for(preset))
     return f"<b>Form checklist</b>\n{items}"
 
 

@@ -579,7 +579,7 @@ async def _begin(
         preset=preset,
         cadence=session_cadence(preset, session),
         slots=session_slots(session),
-        cues=data.program.cues or ("Slow and controlled.",),
+        cues=data.program.cues_for(preset),
         last_activity=data.now(),
     )
     for row in rows:

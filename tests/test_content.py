@@ -260,6 +260,7 @@ SET_CASES: list[tuple[tuple[str | int, ...], Any, str, str]] = [
     (("cues",), [], "cues", "non-empty array"),
     (("cues",), "Hips stacked", "cues", "expected an array, got 'Hips stacked'"),
     (("cues", 3), 4, "cues[3]", "expected a string, got 4"),
+    (("side_only_cues", 0), "Lie on a bed.", "side_only_cues[0]", "not one of the cues"),
     (("mistakes", 1, "fix"), "", "mistakes[1].fix", "non-empty string"),
     (("variations", 4, "advanced"), 1, "variations[4].advanced", "expected true or false, got 1"),
     (("progression",), [2, 3, 5], "progression", "expected a table, got an array"),
@@ -554,3 +555,11 @@ def test_program_is_frozen(program: Program):
 def test_messages_name_repo_files_relative_to_the_repository():
     assert _display_name(DEFAULT_PATH) == "content/medial.toml"
     assert _display_name(Path("/elsewhere/x.toml")) == "/elsewhere/x.toml"
+
+
+def test_back_lying_sets_leave_out_side_lying_cues(program: Program):
+    side = program.cues_for(program.preset("rehab"))
+    back = program.cues_for(program.preset("beginner"))
+    assert side == program.cues
+    assert not any("top leg" in cue.lower() or "roll back" in cue.lower() for cue in back)
+    assert len(back) == len(program.cues) - len(program.side_only_cues) >= 6
