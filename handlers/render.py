@@ -221,19 +221,10 @@ def welcome_back(
     )
 
 
-def dose_line(program: Program, user: UserRecord) -> str:
-    """E.g. "3 × 10 per leg, hold 2 s"."""
-    preset = program.preset(user.preset)
-    dose = usual_dose(program, user)
-    per = "per leg" if user.legs == "both" else f"{user.legs} leg"
-    parts = [f"{dose.sets} × {dose.reps} {per}"]
-    if preset.cadence.four_count:
-        parts.append("4-count")
-    elif dose.hold_s:
-        parts.append(f"hold {dose.hold_s} s")
-    if dose.ankle_weight:
-        parts.append("with an ankle weight")
-    return ", ".join(parts)
+def dose_line(program: Program, user: UserRecord, dose: Dose | None = None) -> str:
+    """E.g. "3 × 10 per leg, hold 2 s": the user's usual dose, or the given (lighter) one."""
+    four_count = program.preset(user.preset).cadence.four_count
+    return dose_text(dose or usual_dose(program, user), user.legs, four_count=four_count)
 
 
 def need_start() -> str:
@@ -755,19 +746,6 @@ def checkin_saved_toast() -> str:
 # --- reminders -----------------------------------------------------------------------------
 
 
-def _dose_words(program: Program, user: UserRecord, dose: Dose) -> str:
-    """E.g. "3 × 10 per leg, hold 2 s" for a given (possibly lighter) dose."""
-    per = "per leg" if user.legs == "both" else f"{user.legs} leg"
-    parts = [f"{dose.sets} × {dose.reps} {per}"]
-    if program.preset(user.preset).cadence.four_count:
-        parts.append("4-count")
-    elif dose.hold_s:
-        parts.append(f"hold {dose.hold_s} s")
-    if dose.ankle_weight:
-        parts.append("with an ankle weight")
-    return ", ".join(parts)
-
-
 def reminder(program: Program, user: UserRecord, plan: Plan, seconds: int, kind: str) -> str:
     """The reminder: today's session and how long it takes."""
     minutes = max(1, round(seconds / 60))
@@ -778,7 +756,7 @@ def reminder(program: Program, user: UserRecord, plan: Plan, seconds: int, kind:
     )
     lines = [
         head,
-        f"Today: {escape(_dose_words(program, user, plan.dose))}, about {minutes} minutes.",
+        f"Today: {escape(dose_line(program, user, plan.dose))}, about {minutes} minutes.",
     ]
     if plan.regressed:
         lines.append("A lighter session today, because of the pain you reported last time.")
@@ -1092,11 +1070,13 @@ def delete_expired() -> str:
     return "That confirmation has expired. Send /delete again if you want to erase your data."
 
 
-def dose_text(dose: Dose, legs: str) -> str:
+def dose_text(dose: Dose, legs: str, *, four_count: bool = False) -> str:
     """A dose in a few words, e.g. "3 × 7 per leg, hold 2 s"."""
     per = "per leg" if legs == "both" else f"{legs} leg"
     parts = [f"{dose.sets} × {dose.reps} {per}"]
-    if dose.hold_s:
+    if four_count:
+        parts.append("4-count")
+    elif dose.hold_s:
         parts.append(f"hold {dose.hold_s} s")
     if dose.ankle_weight:
         parts.append("with an ankle weight")
