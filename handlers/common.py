@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from handlers import render
 from handlers.context import Ctx
@@ -25,6 +25,21 @@ async def sender_profile(
         await message.reply_text(render.finish_onboarding_first())
         return None
     return message, user
+
+
+async def presser_profile(
+    update: Update, context: Ctx, *, onboarded: bool = False
+) -> tuple[CallbackQuery, Message, UserRecord] | None:
+    """A button press, its message and the presser's profile, or None after an alert."""
+    query = update.callback_query
+    tg_user = update.effective_user
+    if query is None or tg_user is None or not isinstance(query.message, Message):
+        return None
+    user = await context.bot_data.storage.get_user(tg_user.id)
+    if user is None or (onboarded and not user.onboarded):
+        await query.answer(render.need_start(), show_alert=True)
+        return None
+    return query, query.message, user
 
 
 # Longer messages than this are not replies to a coach; answer without parsing them.

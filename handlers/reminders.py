@@ -26,7 +26,7 @@ from telegram.ext import Application
 from coach import pacing, zones
 from coach.schedule import ReminderKind
 from handlers import planning, render
-from handlers.common import sender_profile
+from handlers.common import presser_profile, sender_profile
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from storage.records import UserRecord
@@ -309,15 +309,11 @@ async def start(application: App) -> Dispatcher:
 
 async def reminder_button(update: Update, context: Ctx) -> None:
     """remind:<snooze|skip>:<local date>: act for the pressing user only."""
-    query = update.callback_query
-    tg_user = update.effective_user
-    if query is None or tg_user is None or not isinstance(query.message, Message):
+    pressed = await presser_profile(update, context, onboarded=True)
+    if pressed is None:
         return
+    query, message, user = pressed
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None or not user.onboarded:
-        await query.answer(render.need_start(), show_alert=True)
-        return
     action, day = _parse_button(query.data or "")
     now = data.now()
     today = planning.local_today(user, now)
@@ -334,7 +330,7 @@ async def reminder_button(update: Update, context: Ctx) -> None:
             return
         updated = await planning.skip(context, user, day)
         await query.answer(render.skipped_toast())
-        await _edit(query.message, render.reminder_skipped(_next_local(updated)), None)
+        await _edit(message, render.reminder_skipped(_next_local(updated)), None)
         return
     until = now + SNOOZE
     pending = user.snooze_until_utc
@@ -352,7 +348,7 @@ async def reminder_button(update: Update, context: Ctx) -> None:
     await planning.snooze(context, user, until)
     await query.answer(render.snoozed_toast(until.astimezone(tz)))
     await _edit(
-        query.message,
+        message,
         render.reminder_snoozed(until.astimezone(tz)),
         render.reminder_keyboard(day, "snooze"),
     )

@@ -7,6 +7,7 @@ from telegram.error import BadRequest
 
 from coach import zones
 from handlers import render
+from handlers.common import presser_profile
 from handlers.context import Ctx
 from handlers.onboarding import apply_choice, send_settings_panel
 from handlers.planning import next_training_day, set_paused
@@ -22,18 +23,14 @@ async def settings(update: Update, context: Ctx) -> None:
 
 async def choice_button(update: Update, context: Ctx) -> None:
     """cfg:<field>:<value> from onboarding or settings."""
-    query = update.callback_query
-    tg_user = update.effective_user
-    if query is None or tg_user is None or not isinstance(query.message, Message):
+    pressed = await presser_profile(update, context)
+    if pressed is None:
         return
+    query, message, user = pressed
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
-        await query.answer(render.need_start(), show_alert=True)
-        return
     _, field, value = ((query.data or "") + "::").split(":", 2)
     value = value.rstrip(":") if field != "time" else value[:5]
-    toast = await apply_choice(query.message, context, user, field, value)
+    toast = await apply_choice(message, context, user, field, value)
     if toast is None:
         await query.answer(render.stale_button())
         return
@@ -43,13 +40,13 @@ async def choice_button(update: Update, context: Ctx) -> None:
         return
     if not user.onboarded:
         # Remove the answered question's buttons so an old tap can't re-answer it.
-        await _remove_buttons(query.message)
+        await _remove_buttons(message)
         return
     next_day = next_training_day(
         updated, await data.storage.last_done_day(user.user_id), data.now()
     )
     await _edit_quietly(
-        query.message,
+        message,
         render.settings_text(data.program, updated, next_day),
         render.settings_keyboard(updated),
     )
@@ -57,15 +54,11 @@ async def choice_button(update: Update, context: Ctx) -> None:
 
 async def menu_button(update: Update, context: Ctx) -> None:
     """menu:<field>: show the options for one setting in place of the settings message."""
-    query = update.callback_query
-    tg_user = update.effective_user
-    if query is None or tg_user is None or not isinstance(query.message, Message):
+    pressed = await presser_profile(update, context)
+    if pressed is None:
         return
+    query, message, user = pressed
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
-        await query.answer(render.need_start(), show_alert=True)
-        return
     field = (query.data or "").partition(":")[2]
     now = data.now()
     if field == "preset":
@@ -86,7 +79,7 @@ async def menu_button(update: Update, context: Ctx) -> None:
         await query.answer("Reminders paused" if field == "pause" else "Reminders on")
         next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
         await _edit_quietly(
-            query.message,
+            message,
             render.settings_text(data.program, updated, next_day),
             render.settings_keyboard(updated),
         )
@@ -95,7 +88,7 @@ async def menu_button(update: Update, context: Ctx) -> None:
         await query.answer(render.stale_button())
         return
     await query.answer()
-    await _edit_quietly(query.message, text, markup)
+    await _edit_quietly(message, text, markup)
 
 
 async def _edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
