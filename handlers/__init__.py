@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -20,7 +21,19 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 
 def register_handlers(application: App) -> None:
     """Add every feature's handlers; group 0 answers, group -1 sees typed answers first."""
-    from handlers import common, errors, learn, onboarding, settings
+    from handlers import (
+        common,
+        errors,
+        learn,
+        logging_sets,
+        onboarding,
+        privacy,
+        progress,
+        reminders,
+        safety,
+        settings,
+        workout,
+    )
 
     # Typed answers to an onboarding/settings question win over "done" parsing.
     application.add_handler(
@@ -40,8 +53,6 @@ def register_handlers(application: App) -> None:
     add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
     add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
     # --- workout (guided sets, logging) ---
-    from handlers import logging_sets, workout
-
     add(CommandHandler("workout", workout.workout_command))
     add(CallbackQueryHandler(workout.start_button, pattern=r"^workout:"))
     add(CallbackQueryHandler(workout.button, pattern=r"^wk:"))
@@ -50,10 +61,6 @@ def register_handlers(application: App) -> None:
     add(MessageHandler(log_reply, logging_sets.reply))
 
     # --- reminders ---
-    from telegram.ext import ChatMemberHandler
-
-    from handlers import reminders
-
     add(CommandHandler("remind", reminders.remind))
     add(CommandHandler("timezone", reminders.timezone))
     add(CommandHandler("pause", reminders.pause))
@@ -64,8 +71,6 @@ def register_handlers(application: App) -> None:
     add(ChatMemberHandler(reminders.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
-    from handlers import privacy, progress, safety
-
     add(CommandHandler("progress", progress.progress_command))
     add(CommandHandler("history", progress.history_command))
     add(CommandHandler("export", privacy.export_command))

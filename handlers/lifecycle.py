@@ -8,7 +8,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import render
+from handlers import reminders, render, workout
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)
@@ -23,14 +23,8 @@ async def on_startup(application: App) -> None:
     await application.bot.set_my_commands(
         [BotCommand(name, description) for name, description in render.COMMANDS]
     )
-    # --- workout start-up (close sessions a restart interrupted) ---
-    from handlers import workout
-
+    # Sessions a restart interrupted are closed first, then reminders catch up and tick.
     await workout.on_startup(application)
-
-    # --- reminders start-up (catch up, then the dispatch tick) ---
-    from handlers import reminders
-
     await reminders.start(application)
 
     log.info("ready: %d users", await data.storage.count_users())
