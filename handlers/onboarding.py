@@ -93,6 +93,7 @@ async def ask_step(message: Message, context: Ctx, user: UserRecord) -> None:
         await message.reply_text(
             render.ask_timezone(), reply_markup=render.timezone_keyboard(zones.COMMON_ZONES)
         )
+        await message.reply_text(render.location_hint(), reply_markup=render.location_keyboard())
     elif step == "time":
         await message.reply_text(render.ask_time(), reply_markup=render.time_keyboard())
 
@@ -142,6 +143,9 @@ async def apply_choice(
     if updated is None:
         return None
     if onboarding:
+        if field == "tz" and user.onboarding_step == "timezone":
+            text, remove_keyboard = render.timezone_confirmed(updated.timezone)
+            await message.reply_text(text, reply_markup=remove_keyboard)
         if updated.onboarded:
             await finish(message, context, updated)
         elif updated.onboarding_step != user.onboarding_step:

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from coach.progression import Dose, Plan, Reason, Suggestion
 from coach.stats import Progress
@@ -155,6 +161,26 @@ def timezone_keyboard(zones: Sequence[str]) -> InlineKeyboardMarkup:
     for index in range(0, len(zones), 2):
         rows.append([(zone, f"cfg:tz:{zone}") for zone in zones[index : index + 2]])
     return keyboard(rows)
+
+
+def location_hint() -> str:
+    """Under the timezone question: the button that shares a location."""
+    return "On your phone? Tap 📍 below and I'll work out your timezone from your location."
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    """A one-tap location button (Telegram asks the user before sharing)."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share my location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder="Or type a city, e.g. Berlin",
+    )
+
+
+def timezone_confirmed(zone: str) -> tuple[str, ReplyKeyboardRemove]:
+    """The zone we'll use, and the location button taken away again."""
+    return f"🌍 Timezone: <b>{escape(zone)}</b>", ReplyKeyboardRemove()
 
 
 def ask_time() -> str:

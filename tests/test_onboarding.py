@@ -111,8 +111,14 @@ async def test_location_sets_timezone(tmp_path: Path) -> None:
         intro = (await chat.send("/start medial"))[-1]
         q = (await chat.press(intro, "consent:yes"))[-1]
         q = (await chat.press(q, "Army"))[-1]
-        q = (await chat.press(q, "Both legs"))[-1]
-        q = (await chat.send_location(52.52, 13.405))[-1]
+        sent = await chat.press(q, "Both legs")
+        assert "Your timezone" in sent[-2].text
+        location_button = sent[-1].markup["keyboard"][0][0]
+        assert location_button["request_location"] is True
+        sent = await chat.send_location(52.52, 13.405)
+        assert "Timezone: <b>Europe/Berlin</b>" in sent[-2].text
+        assert sent[-2].markup == {"remove_keyboard": True}
+        q = sent[-1]
         assert "Reminder time" in q.text
         user = await kit.storage.get_user(42)
         assert user.timezone == "Europe/Berlin"
