@@ -113,6 +113,7 @@ async def test_location_sets_timezone(tmp_path: Path) -> None:
         q = (await chat.press(q, "Army"))[-1]
         sent = await chat.press(q, "Both legs")
         assert "Your timezone" in sent[-2].text
+        assert sent[-1].markup is not None
         location_button = sent[-1].markup["keyboard"][0][0]
         assert location_button["request_location"] is True
         sent = await chat.send_location(52.52, 13.405)
