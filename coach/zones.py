@@ -37,7 +37,7 @@ COMMON_ZONES: tuple[str, ...] = (
 MAX_INPUT = 64
 
 # IANA areas whose last path component names a place (a city, island or region).
-_PLACE_AREAS = (
+PLACE_AREAS = (
     "Africa/",
     "America/",
     "Antarctica/",
@@ -231,7 +231,7 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
             continue  # bare names are abbreviations or legacy; UTC is handled on its own
         names[name.lower()] = name
         place = _place_key(name.rsplit("/", 1)[1])
-        if name.startswith(_PLACE_AREAS) and place not in _NOT_PLACES:
+        if name.startswith(PLACE_AREAS) and place not in _NOT_PLACES:
             candidates.setdefault(place, []).append(name)
     places = {}
     for key, found in candidates.items():

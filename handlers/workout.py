@@ -21,7 +21,7 @@ import logging
 import math
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal, cast
@@ -338,6 +338,23 @@ def _job_runtime(context: Ctx) -> tuple[Guided, int] | None:
     return rt, gen
 
 
+def _phase_job(
+    phase: str, step: Callable[[Ctx, Guided], Awaitable[None]]
+) -> Callable[[Ctx], Awaitable[None]]:
+    """A job callback that runs `step` only if its session is still current and in `phase`."""
+
+    async def job(context: Ctx) -> None:
+        found = _job_runtime(context)
+        if found is None:
+            return
+        rt, gen = found
+        async with rt.lock:
+            if rt.gen == gen and rt.phase == phase:
+                await step(context, rt)
+
+    return job
+
+
 # --- load: thin timelines rather than drift -------------------------------------------------
 
 
@@ -475,15 +492,8 @@ async def _advance(context: Ctx, rt: Guided) -> None:
     _schedule(context, rt, _beat_job, rt.t0 + _scaled(upcoming.at_s) - time.monotonic())
 
 
-async def _beat_job(context: Ctx) -> None:
-    """One beat of the pacing chain."""
-    found = _job_runtime(context)
-    if found is None:
-        return
-    rt, gen = found
-    async with rt.lock:
-        if rt.gen == gen and rt.phase == "pacing":
-            await _advance(context, rt)
+# One beat of the pacing chain.
+_beat_job = _phase_job("pacing", _advance)
 
 
 def _next_slot(rt: Guided) -> int | None:
@@ -547,15 +557,8 @@ async def _show_rest(context: Ctx, rt: Guided) -> None:
     _schedule(context, rt, _rest_job, _scaled(left - next_left))
 
 
-async def _rest_job(context: Ctx) -> None:
-    """One tick of the rest countdown."""
-    found = _job_runtime(context)
-    if found is None:
-        return
-    rt, gen = found
-    async with rt.lock:
-        if rt.gen == gen and rt.phase == "rest":
-            await _show_rest(context, rt)
+# One tick of the rest countdown.
+_rest_job = _phase_job("rest", _show_rest)
 
 
 # --- starting, continuing and ending sessions ----------------------------------------------
