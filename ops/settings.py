@@ -1,0 +1,104 @@
+"""Settings from the environment: Settings.from_env(), the optional .env file, the test clock."""
+
+from __future__ import annotations
+
+import re
+import time as _time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from handlers.context import system_clock
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_PATH = "data/medial.sqlite3"
+TOKEN_PATTERN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,100}$")
+HOW_TO_GET_A_TOKEN = (
+    "Set TELEGRAM_BOT_TOKEN to your bot's token (talk to @BotFather in Telegram, send /newbot, "
+    "and copy the token it gives you), e.g. TELEGRAM_BOT_TOKEN=123456:ABC... python bot.py"
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says what to set (and never the token)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str
+    api_base_url: str = DEFAULT_API_BASE_URL
+    database_path: Path = Path(DEFAULT_DATABASE_PATH)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    port: int = 8443
+    log_level: str = "INFO"
+    # Test hooks: a fake start time for the clock (ISO, UTC) and the reminder tick interval.
+    clock_start: datetime | None = None
+    tick_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read and validate settings; raises ConfigError with a one-line explanation."""
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN is not set. {HOW_TO_GET_A_TOKEN}")
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN is malformed. {HOW_TO_GET_A_TOKEN}")
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        port_text = env.get("PORT", "8443").strip() or "8443"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT must be a number from 1 to 65535, not {port_text!r}.")
+        clock_text = env.get("MEDIAL_CLOCK_START", "").strip()
+        try:
+            clock_start = datetime.fromisoformat(clock_text) if clock_text else None
+        except ValueError as exc:
+            raise ConfigError("MEDIAL_CLOCK_START must be an ISO date-time.") from exc
+        if clock_start is not None and clock_start.tzinfo is None:
+            clock_start = clock_start.replace(tzinfo=UTC)
+        tick_text = env.get("MEDIAL_TICK_SECONDS", "30").strip() or "30"
+        try:
+            tick_seconds = float(tick_text)
+        except ValueError as exc:
+            raise ConfigError("MEDIAL_TICK_SECONDS must be a number.") from exc
+        return cls(
+            token=token,
+            api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL,
+            database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
+            webhook_url=env.get("WEBHOOK_URL", "").strip(),
+            webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
+            port=int(port_text),
+            log_level=level,
+            clock_start=clock_start,
+            tick_seconds=max(0.2, tick_seconds),
+        )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of an optional .env file (comments and blank lines skipped)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def make_clock(start: datetime | None) -> Callable[[], datetime]:
+    """The real clock, or one that starts at `start` and runs at real speed (for tests)."""
+    if start is None:
+        return system_clock
+    origin = _time.monotonic()
+
+    def clock() -> datetime:
+        return start + timedelta(seconds=_time.monotonic() - origin)
+
+    return clock

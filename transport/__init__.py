@@ -1,0 +1,1 @@
+"""Between Telegram and the handlers: the durable inbox and the one prioritized outbox."""
