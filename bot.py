@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -22,6 +23,8 @@ from handlers.lifecycle import on_shutdown, on_startup
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
 from storage import Storage
+from transport.inbox import Inbox
+from transport.serving import serve
 
 __all__ = [
     "ConfigError",
@@ -53,6 +56,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         # Telegram answers 429 with retry_after; without retries the limiter gives up at once.
         .rate_limiter(AIORateLimiter(max_retries=3))
+        # Our own poller and webhook feed the durable inbox (transport/), not PTB's updater.
+        .updater(None)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
@@ -64,6 +69,7 @@ def build_application(
     bot_data.program = program or load_program()
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds
+    bot_data.inbox = Inbox(application)
     register_handlers(application)
     return application
 
@@ -92,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             secret_token=settings.webhook_secret or None,
             allowed_updates=Update.ALL_TYPES,
         )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        log.info("stopped")
+        return 0
+    code = asyncio.run(serve(application, settings))
     log.info("stopped")
-    return 0
+    return code
 
 
 if __name__ == "__main__":

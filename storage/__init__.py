@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import Database
+from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
@@ -14,7 +15,7 @@ from storage.users import UsersMixin
 __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin):
+class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, InboxMixin):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:
