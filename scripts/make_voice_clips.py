@@ -19,8 +19,8 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE = 16_000
-NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-NUMBERS += ("eleven", "twelve", "thirteen", "fourteen", "fifteen")
+NUMBERS: tuple[str, ...] = ("one", "two", "three", "four", "five", "six", "seven", "eight")
+NUMBERS += ("nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")
 # name -> what espeak-ng says, per language.
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -49,13 +49,14 @@ def make_clip(text: str, voice: str, out: Path) -> float:
         subprocess.run(
             ["sox", str(raw), *resample, str(trimmed), *trim, *trim, "norm", "-1"], check=True
         )
-        audio, rate = sf.read(trimmed, dtype="float32")
+        audio, rate_read = sf.read(trimmed, dtype="float32")
+        rate = int(rate_read)
     # Short fades so a clip never starts or stops with a click.
     ramp = min(len(audio) // 4, rate // 100)
     audio[:ramp] *= np.linspace(0.0, 1.0, ramp, dtype=np.float32)
     audio[len(audio) - ramp :] *= np.linspace(1.0, 0.0, ramp, dtype=np.float32)
     sf.write(out, np.asarray(audio), rate, format="OGG", subtype="OPUS", compression_level=0.6)
-    return float(len(audio)) / rate
+    return len(audio) / float(rate)
 
 
 def main(argv: list[str] | None = None) -> int:
