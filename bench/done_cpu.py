@@ -107,7 +107,7 @@ class Counters:
 
         async def counting(conn: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
             counters.round_trips += 1
-            return await original(conn, fn, *args, **kwargs)
+            return await original(conn, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
         aiosqlite.Connection._execute = counting  # type: ignore[method-assign,assignment]
 

@@ -54,7 +54,7 @@ async def statements_of(storage: Storage, action: Callable[[], Awaitable[Any]]) 
     try:
         await action()
     finally:
-        await storage.db.conn.set_trace_callback(None)
+        await storage.db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None: off
     return seen
 
 
