@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # content errors name the file and field
         print(f"medial coach: cannot load the coaching content: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.token)
+    setup_logging(
+        settings.log_level, settings.token, settings.webhook_secret, log_format=settings.log_format
+    )
     application = build_application(settings, program=program)
     log.info("starting; database %s", settings.database_path)
     if settings.webhook_url:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 from handlers.context import system_clock
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -35,6 +37,7 @@ class Settings:
     webhook_secret: str = ""
     port: int = 8443
     log_level: str = "INFO"
+    log_format: str = "text"
     # Test hooks: a fake start time for the clock (ISO, UTC) and the reminder tick interval.
     clock_start: datetime | None = None
     tick_seconds: float = 30.0
@@ -50,6 +53,9 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}.")
         port_text = env.get("PORT", "8443").strip() or "8443"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"PORT must be a number from 1 to 65535, not {port_text!r}.")
@@ -73,23 +79,19 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             port=int(port_text),
             log_level=level,
+            log_format=log_format,
             clock_start=clock_start,
             tick_seconds=max(0.2, tick_seconds),
         )
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of an optional .env file (comments and blank lines skipped)."""
-    values: dict[str, str] = {}
+    """The KEY=value pairs of an optional .env file, parsed by python-dotenv."""
     if not path.is_file():
-        return values
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return values
+        return {}
+    # No interpolation: it would read os.environ (bot.py alone does), and a secret may hold "$".
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def make_clock(start: datetime | None) -> Callable[[], datetime]:
