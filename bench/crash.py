@@ -95,7 +95,7 @@ def run_trial(
     *,
     repo: Path = REPO_ROOT,
     log_dir: Path,
-    settle_s: float = 30.0,
+    settle_s: float = 60.0,
 ) -> Tally:
     """One trial: burst, kill -9 at a random point, restart, settle, count."""
     seed_users(db, user_ids)
@@ -129,7 +129,7 @@ def run_trial(
             last, quiet_since = now_answered, time.monotonic()
         if now_answered >= total and server.pending_updates() == 0:
             break
-        if time.monotonic() - quiet_since > 5 and server.pending_updates() == 0:
+        if time.monotonic() - quiet_since > 15 and server.pending_updates() == 0:
             break  # nothing more is coming
         time.sleep(0.05)
     second.stop(timeout=30)
