@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
 
 from content.model import Program
 from storage import Storage
 from transport.outbox import Outbox
+
+if TYPE_CHECKING:
+    from handlers.voice import VoiceTracks
 
 
 def system_clock() -> datetime:
@@ -31,6 +34,9 @@ class BotData:
         self.runtime: dict[int, Any] = {}
         # Every Bot API call goes through it (bot.build_application wires it as the rate limiter).
         self.outbox: Outbox = Outbox()
+        # The Mini App's base URL ("" when not configured: no timer-app pacing is offered).
+        self.webapp_url: str = ""
+        self._voice: VoiceTracks | None = None
 
     @property
     def storage(self) -> Storage:
@@ -53,6 +59,17 @@ class BotData:
     @program.setter
     def program(self, value: Program) -> None:
         self._program = value
+
+    @property
+    def voice(self) -> VoiceTracks:
+        """Voice tracks of guided sets (built, cached and uploaded once)."""
+        if self._voice is None:
+            raise RuntimeError("voice tracks not wired")
+        return self._voice
+
+    @voice.setter
+    def voice(self, value: VoiceTracks) -> None:
+        self._voice = value
 
     def now(self) -> datetime:
         """The current time from the injectable clock."""
