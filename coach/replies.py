@@ -2,6 +2,9 @@
 
 Decisions, so the handlers and the help text can rely on them:
 
+- English words are here; coach.reply_words adds Russian, Spanish, German and Portuguese ones to the
+  same categories, and words match casefolded with accents removed, so languages mix freely.
+
 - Case, punctuation, emoji and spacing don't matter. ✅ ✔ ✓ ☑ and 👍 mean "done"; other emoji are
   ignored. A bare count ("8", "8 reps", "3x10", "3 sets of 10") logs without a verb.
 - Side words: left/right and the short forms l/r/lt/rt, anywhere ("left done", "done 8 on the left
@@ -30,6 +33,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
+
+from coach import reply_words as words
+from coach.reply_words import fold
 
 Side = Literal["left", "right"]
 AbsurdReason = Literal["zero_reps", "too_many_reps", "zero_sets", "too_many_sets"]
@@ -86,9 +92,11 @@ LogIntent: TypeAlias = Done | Skip | Undo | Absurd | Pain
 _DONE_EMOJI: Final = frozenset("\u2705\u2714\u2713\u2611\U0001f44d")
 _APOSTROPHES: Final = frozenset("\u2018\u2019\u02bc\u0060\u00b4")
 
-_DONE_VERBS: Final = frozenset({"done", "did", "finished", "finish", "complete", "completed"})
-_SKIP_VERBS: Final = frozenset({"skip", "skipped", "skipping", "skips"})
-_UNDO_VERBS: Final = frozenset({"undo"})
+_DONE_VERBS: Final = (
+    frozenset({"done", "did", "finished", "finish", "complete", "completed"}) | words.DONE_VERBS
+)
+_SKIP_VERBS: Final = frozenset({"skip", "skipped", "skipping", "skips"}) | words.SKIP_VERBS
+_UNDO_VERBS: Final = frozenset({"undo"}) | words.UNDO_VERBS
 _SIDES: Final[dict[str, Side]] = {
     "left": "left",
     "l": "left",
@@ -96,10 +104,14 @@ _SIDES: Final[dict[str, Side]] = {
     "right": "right",
     "r": "right",
     "rt": "right",
+    **words.SIDES,
 }
-_REP_WORDS: Final = frozenset({"rep", "reps", "repetition", "repetitions", "times"})
-_SET_WORDS: Final = frozenset({"set", "sets"})
-_MULT_WORDS: Final = frozenset({"x", "×", "*"})
+_REP_WORDS: Final = (
+    frozenset({"rep", "reps", "repetition", "repetitions", "times"}) | words.REP_WORDS
+)
+_SET_WORDS: Final = frozenset({"set", "sets"}) | words.SET_WORDS
+_MULT_WORDS: Final = frozenset({"x", "×", "*"}) | words.MULT_WORDS
+_LINK_WORDS: Final = words.LINK_WORDS
 _FILLERS: Final = frozenset(
     {
         # Acknowledgements that may surround "done" but never log on their own.
@@ -112,52 +124,55 @@ _FILLERS: Final = frozenset(
         "you", "thx", "ty", "again", "also", "too", "so", "well", "there", "got", "last",
         "first", "final", "another",
     }
-)  # fmt: skip
+) | words.FILLERS  # fmt: skip
 _SKIP_PREFIX: Final = frozenset(
     {"want", "to", "gonna", "going", "will", "i'll", "ill", "need", "must", "gotta", "let's",
      "lets", "have", "might"}
-)  # fmt: skip
+) | words.SKIP_PREFIX  # fmt: skip
 _SKIP_OBJECTS: Final = frozenset(
     {"the", "this", "that", "it", "one", "set", "leg", "side", "on", "my", "today", "please",
      "now", "again", "a"}
-)  # fmt: skip
-_REST_WORDS: Final = frozenset({"rest", "resting", "break", "pause", "timer"})
+) | words.SKIP_OBJECTS  # fmt: skip
+_REST_WORDS: Final = frozenset({"rest", "resting", "break", "pause", "timer"}) | words.REST_WORDS
 _UNDO_WORDS: Final = frozenset(
     {"undo", "last", "that", "it", "the", "set", "one", "please", "pls", "oops", "whoops",
      "sorry", "ok", "okay", "my", "mistake", "previous", "entry", "log", "wrong", "a"}
-)  # fmt: skip
+) | words.UNDO_WORDS  # fmt: skip
 _NEGATORS: Final = frozenset(
     {"no", "not", "without", "never", "nothing", "zero", "don't", "dont", "doesn't", "doesnt",
      "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "won't", "wont", "can't", "cant",
      "cannot", "couldn't", "couldnt", "haven't", "havent", "hasn't", "hasnt", "nope", "nah",
      "yet"}
-)  # fmt: skip
+) | words.NEGATORS  # fmt: skip
 _PAIN_WORDS: Final = frozenset(
     {"pain", "pains", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy",
      "ouch", "ow", "owch", "twinge", "injured", "injury"}
-)  # fmt: skip
+) | words.PAIN_WORDS  # fmt: skip
 _SHARP_WORDS: Final = frozenset(
     {"sharp", "sharply", "stabbing", "shooting", "severe", "searing", "excruciating",
      "unbearable"}
-)  # fmt: skip
+) | words.SHARP_WORDS  # fmt: skip
 _BODY_WORDS: Final = frozenset(
     {"knee", "knees", "hip", "hips", "thigh", "thighs", "groin", "ankle", "foot", "muscle",
      "muscles", "back"}
-)  # fmt: skip
+) | words.BODY_WORDS  # fmt: skip
 _FEELING_WORDS: Final = frozenset(
     {"felt", "feel", "feels", "feeling", "easy", "easier", "hard", "harder", "tough", "tired",
      "difficult", "wobbly", "shaky", "burn", "burns", "burning", "heavy"}
-)  # fmt: skip
+) | words.FEELING_WORDS  # fmt: skip
 _TIME_WORDS: Final = frozenset(
     {"yesterday", "tomorrow", "ago", "day", "days", "week", "weeks", "earlier", "later",
      "morning", "evening", "tonight"}
-)  # fmt: skip
-_CONJUNCTIONS: Final = frozenset({"but", "because", "bc", "cause", "though", "although", "since"})
+) | words.TIME_WORDS  # fmt: skip
+_CONJUNCTIONS: Final = (
+    frozenset({"but", "because", "bc", "cause", "though", "although", "since"}) | words.CONJUNCTIONS
+)
 _NUMBER_WORDS: Final[dict[str, int]] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20,
+    **words.NUMBER_WORDS,
 }  # fmt: skip
 # Longer digit strings are "too many" without int(): int() refuses over 4,300 digits.
 _MAX_DIGITS: Final = 9
@@ -173,7 +188,7 @@ _TOKEN_RE: Final = re.compile(
     |(?P<num>\d+)
     |(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)        # don't, pain-free
     |(?P<mult>[×*])
-    |(?P<sep>[,;:.!()\[\]\-\u2013\u2014\u2212\u2026]+)
+    |(?P<sep>[,;:.!¡¿()\[\]\-\u2013\u2014\u2212\u2026]+)
     |(?P<other>\S)
     """,
     re.VERBOSE,
@@ -232,7 +247,7 @@ def _tokenize(norm: str) -> list[_Token]:
         if kind == "sep":
             after_sep = True
             continue
-        low = raw.casefold()
+        low = fold(raw)
         if kind == "num":
             value = int(raw) if len(raw) <= _MAX_DIGITS else _HUGE
             tokens.append(_Token("num", low, match.start(), after_sep, value))
@@ -326,7 +341,7 @@ def _is_ordinal(tokens: list[_Token], i: int) -> bool:
 def _ordinal_length(tokens: list[_Token], i: int) -> int:
     """Tokens taken by "set N" or "set N of M"."""
     of, total = _at(tokens, i + 2), _at(tokens, i + 3)
-    if of is not None and of.text == "of" and total is not None and total.kind == "num":
+    if of is not None and of.text in _LINK_WORDS and total is not None and total.kind == "num":
         return 4
     return 2
 
@@ -407,7 +422,7 @@ def _parse_done(
                 link, count = _at(tokens, i), _at(tokens, i + 1)
                 if (
                     link is not None
-                    and (link.text == "of" or link.text in _MULT_WORDS)
+                    and (link.text in _LINK_WORDS or link.text in _MULT_WORDS)
                     and count is not None
                     and count.kind == "num"
                 ):

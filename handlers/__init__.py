@@ -11,6 +11,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -32,8 +33,11 @@ def register_handlers(application: App) -> None:
         reminders,
         safety,
         settings,
+        trace,
         workout,
     )
+
+    application.add_handler(TypeHandler(Update, trace.trace_update), group=-2)
 
     # Typed answers to an onboarding/settings question win over "done" parsing.
     application.add_handler(

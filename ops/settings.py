@@ -8,6 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
 
 from handlers.context import system_clock
 
@@ -35,9 +38,12 @@ class Settings:
     webhook_secret: str = ""
     port: int = 8443
     log_level: str = "INFO"
+    log_format: str = "text"
     # Test hooks: a fake start time for the clock (ISO, UTC) and the reminder tick interval.
     clock_start: datetime | None = None
     tick_seconds: float = 30.0
+    # The Mini App's public base URL (https; http://127.0.0.1 for local testing), "" for none.
+    webapp_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -50,6 +56,9 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}.")
         port_text = env.get("PORT", "8443").strip() or "8443"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"PORT must be a number from 1 to 65535, not {port_text!r}.")
@@ -73,23 +82,34 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             port=int(port_text),
             log_level=level,
+            log_format=log_format,
             clock_start=clock_start,
             tick_seconds=max(0.2, tick_seconds),
+            webapp_url=parse_webapp_url(env.get("WEBAPP_URL", "")),
         )
 
 
+def parse_webapp_url(text: str) -> str:
+    """WEBAPP_URL without a trailing slash; Telegram opens Mini Apps over https only."""
+    url = text.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+    if not parts.hostname or (parts.scheme != "https" and not local):
+        raise ConfigError(
+            "WEBAPP_URL must be an https:// URL (http://127.0.0.1 only for local testing)."
+        )
+    return url
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of an optional .env file (comments and blank lines skipped)."""
-    values: dict[str, str] = {}
+    """The KEY=value pairs of an optional .env file, parsed by python-dotenv."""
     if not path.is_file():
-        return values
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return values
+        return {}
+    # No interpolation: it would read os.environ (bot.py alone does), and a secret may hold "$".
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def make_clock(start: datetime | None) -> Callable[[], datetime]:
