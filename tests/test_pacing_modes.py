@@ -131,5 +131,6 @@ async def test_app_mode_adds_open_timer_and_falls_back_when_unconfigured(tmp_pat
             await chat.press(setup, "new")
             setup = chat.last()
         assert "The timer app isn't available right now" in setup.text
+        assert setup.markup is not None
         assert not any("web_app" in b for row in setup.markup["inline_keyboard"] for b in row)
         assert (await kit.storage.get_user(42)).pacing_mode == "chat"
