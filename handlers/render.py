@@ -19,6 +19,7 @@ from coach.stats import Progress
 from content.model import Program
 from handlers.chart import ChartText
 from handlers.dose import usual_dose
+from handlers.views import pacing_modes
 from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
 
@@ -314,6 +315,7 @@ def settings_text(program: Program, user: UserRecord, next_day: date | None) -> 
         f"Legs: {LEGS_LABEL[user.legs]}\n"
         f"Reminder: {user.remind_at:%H:%M}\n"
         f"Timezone: {escape(user.timezone)}\n"
+        f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
         f"{schedule_line(user, next_day)}"
     )
 
@@ -325,6 +327,7 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
         [
             [("Dose preset", "menu:preset"), ("Legs", "menu:legs")],
             [("Reminder time", "menu:time"), ("Timezone", "menu:tz")],
+            [("Pacing", "pace:menu")],
             [
                 ("▶️ Resume reminders", "menu:resume")
                 if paused
