@@ -23,11 +23,13 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 def register_handlers(application: App) -> None:
     """Add every feature's handlers; group 0 answers, group -1 sees typed answers first."""
     from handlers import (
+        blocked,
         common,
         errors,
         learn,
         logging_sets,
         onboarding,
+        pacing_mode,
         privacy,
         progress,
         reminders,
@@ -50,10 +52,12 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("cues", learn.cues))
     add(CommandHandler("mistakes", learn.mistakes))
     add(CommandHandler("variations", learn.variations))
+    add(CommandHandler("sources", learn.sources))
     add(CommandHandler("settings", settings.settings))
     add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
     add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
     add(CallbackQueryHandler(settings.menu_button, pattern=r"^menu:"))
+    add(CallbackQueryHandler(pacing_mode.button, pattern=r"^pace:"))
     add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
     add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
     # --- workout (guided sets, logging) ---
@@ -72,7 +76,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("schedule", reminders.schedule_command))
     add(CommandHandler("stop", reminders.stop))
     add(CallbackQueryHandler(reminders.reminder_button, pattern=r"^remind:"))
-    add(ChatMemberHandler(reminders.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
+    add(ChatMemberHandler(blocked.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
     add(CommandHandler("progress", progress.progress_command))
