@@ -107,7 +107,9 @@ async def serving(kit: Kit, tmp_path: Path) -> AsyncIterator[str]:
     config = uvicorn.Config(web, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    for _ in range(1000):  # uvicorn offers no event for "listening"
+        if server.started:
+            break
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
@@ -188,9 +190,12 @@ async def test_a_set_in_the_timer_page_is_paced_and_logged(tmp_path: Path, schem
 
 
 async def test_outside_telegram_the_page_says_so(tmp_path: Path) -> None:
-    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
-        async with serving(kit, tmp_path) as base, browser_page(base, "") as page:
-            await page.goto(f"{base}/app/")
-            await page.wait_for_selector("#outside:visible")
-            assert "runs inside Telegram" in (await page.text_content("#outside") or "")
-            await page.screenshot(path=str(shots_dir(tmp_path) / "timer-outside.png"))
+    async with (
+        running_kit(tmp_path / "db.sqlite3", START) as kit,
+        serving(kit, tmp_path) as base,
+        browser_page(base, "") as page,
+    ):
+        await page.goto(f"{base}/app/")
+        await page.wait_for_selector("#outside:visible")
+        assert "runs inside Telegram" in (await page.text_content("#outside") or "")
+        await page.screenshot(path=str(shots_dir(tmp_path) / "timer-outside.png"))
