@@ -51,6 +51,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("cues", learn.cues))
     add(CommandHandler("mistakes", learn.mistakes))
     add(CommandHandler("variations", learn.variations))
+    add(CommandHandler("sources", learn.sources))
     add(CommandHandler("settings", settings.settings))
     add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
     add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
