@@ -319,8 +319,11 @@ async def test_plan_facts_pick_the_session_plan_next_would(tmp_path: Path) -> No
             await add_session(storage, 42, day + timedelta(days=n), **case)  # type: ignore[arg-type]
             everything = await storage.session_facts(42)
             dose = usual_dose(program, user)
-            expected = plan_next(dose, everything, program.progression)
-            assert plan_next(dose, await storage.plan_facts(42), program.progression) == expected
+            expected = plan_next(dose, everything, program.preset(user.preset).ladder)
+            assert (
+                plan_next(dose, await storage.plan_facts(42), program.preset(user.preset).ladder)
+                == expected
+            )
             assert await storage.session_facts(42, latest=4) == everything[-4:]
     finally:
         await storage.close()
