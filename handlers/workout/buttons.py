@@ -9,19 +9,13 @@ from telegram import Update
 from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today
+from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import difficulty_button, pain_button, send_summary
 from handlers.workout.output import edit
-from handlers.workout.pacer import (
-    Step,
-    advance,
-    current_title,
-    finish_set,
-    go,
-    run_step,
-    start_setup,
-)
-from handlers.workout.runtime import Guided, bump, end_runtime, guided
+from handlers.workout.pacer import advance, current_title, finish_set, go, start_setup
+from handlers.workout.runtime import Guided, Step, bump, end_runtime, guided, run_step
 from handlers.workout.session import begin, open_workout, start_new
+from handlers.workout.voice_pacer import pause_voice, resume_voice
 from storage.records import UserRecord
 from storage.sessions import SessionRecord
 
@@ -155,7 +149,7 @@ def _step_for(rt: Guided, action: str, arg: str) -> Step | None:
     if action == "pause" and rt.phase == "pacing":
         return _pause
     if action == "resume" and rt.phase == "paused":
-        return _resume
+        return resume_voice if rt.mode == "voice" else _resume
     if action == "done" and rt.phase in ("pacing", "paused"):
         return finish_set
     if action == "skip" and rt.phase == "rest" and rt.next_index is not None:
@@ -164,19 +158,19 @@ def _step_for(rt: Guided, action: str, arg: str) -> Step | None:
 
 
 async def _pause(context: Ctx, rt: Guided) -> None:
+    if rt.mode == "voice":
+        pause_voice(rt)
     bump(rt)
     rt.phase = "paused"
     slot = rt.slot
+    text = render.paused_screen(
+        slot.number, slot.sets, slot.side, _rep_on_screen(rt), slot.reps, rt.cue(slot)
+    )
+    if rt.mode == "voice":
+        text += f"\n\n{pacing_views.voice_paused_hint()}"
     if rt.message_id is not None:
-        await edit(
-            context,
-            rt,
-            rt.message_id,
-            render.paused_screen(
-                slot.number, slot.sets, slot.side, _rep_on_screen(rt), slot.reps, rt.cue(slot)
-            ),
-            render.pacing_keyboard(rt.session.session_id, True),
-        )
+        keyboard = render.pacing_keyboard(rt.session.session_id, True)
+        await edit(context, rt, rt.message_id, text, keyboard)
 
 
 async def _resume(context: Ctx, rt: Guided) -> None:

@@ -5,33 +5,28 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
 from typing import Final
-
-from telegram.error import TelegramError
 
 from coach import pacing
 from coach.pacing import SetSlot
 from handlers import render
 from handlers.context import BotData, Ctx
-from handlers.views import workout as views
+from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
 from handlers.workout.output import edit, gate_open_at, send, send_budget
 from handlers.workout.runtime import (
     REST_TICK_S,
     Guided,
+    abandon,
     bump,
-    end_runtime,
-    guided,
-    job_runtime,
+    phase_job,
     scaled,
     schedule,
 )
+from handlers.workout.voice_pacer import go_voice
 from storage.sessions import SetRecord
 
 log = logging.getLogger(__name__)
-
-Step = Callable[[Ctx, Guided], Awaitable[None]]
 
 # Waits (in pacing seconds) before each new try of a set-up message that failed to send.
 SETUP_RETRY_S: Final = (2.0, 5.0, 15.0)
@@ -60,49 +55,6 @@ def _rethin(data: BotData, rt: Guided) -> None:
             if gap <= pacing.MIN_EDIT_GAP_S
             else pacing.thin_timeline(rt.full_beats, gap)
         )
-
-
-# --- jobs, and what happens when a step fails --------------------------------------------
-
-
-def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
-    """A job callback that runs `step` only if its session is still current and in `phase`."""
-
-    async def job(context: Ctx) -> None:
-        found = job_runtime(context)
-        if found is None:
-            return
-        rt, gen = found
-        async with rt.lock:
-            if rt.gen == gen and rt.phase == phase:
-                await run_step(context, rt, step)
-
-    return job
-
-
-async def run_step(context: Ctx, rt: Guided, step: Step) -> None:
-    """Run one transition of a session (lock held); one that fails ends it as partial."""
-    try:
-        await step(context, rt)
-    except Exception:
-        # A session left halfway through a transition would be stuck until /stop.
-        log.exception("a step of user %s's guided session failed", rt.user_id)
-        if guided(context, rt.user_id) is rt:
-            await abandon(context, rt, "a step failed")
-
-
-async def abandon(context: Ctx, rt: Guided, reason: str) -> None:
-    """End the session as partial after a failure it can't get past (lock held); say so."""
-    data = context.bot_data
-    end_runtime(context, rt)
-    log.warning("ended user %s's guided session as partial: %s", rt.user_id, reason)
-    await data.storage.close_session(rt.user_id, rt.session.session_id, data.now())
-    if rt.silenced:
-        return
-    try:
-        await context.bot.send_message(rt.chat_id, views.session_interrupted())
-    except TelegramError as exc:
-        log.warning("message to chat %s failed: %s", rt.chat_id, exc)
 
 
 # --- the phases of a set --------------------------------------------------------------------
@@ -181,8 +133,11 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         change,
         rt.cue(slot),
     )
-    keyboard = render.setup_keyboard(rt.session.session_id, rt.index)
-    message = await send(context, rt, text, keyboard)
+    markup = render.setup_keyboard(rt.session.session_id, rt.index)
+    webapp_url = context.bot_data.webapp_url
+    if rt.mode == "app" and webapp_url:
+        markup = pacing_views.with_timer_button(markup, webapp_url)
+    message = await send(context, rt, text, markup)
     if message is None:
         if rt.silenced:
             return
@@ -201,7 +156,11 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
 
 
 async def go(context: Ctx, rt: Guided) -> None:
-    """Start pacing the current set from its first beat."""
+    """Start pacing the current set from its first beat (or by one voice note)."""
+    if rt.mode == "voice":
+        if await go_voice(context, rt):
+            return
+        rt.mode = "chat"  # the note didn't go through: pace in the chat instead
     bump(rt)
     rt.phase = "pacing"
     rt.full_beats = pacing.set_timeline(rt.cadence, rt.slot.reps)

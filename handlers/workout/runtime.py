@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final, Literal, cast
 
+from telegram.error import TelegramError
 from telegram.ext import Application, Job
 
 from coach import pacing
 from coach.pacing import Beat, SetSlot
 from content.model import Cadence, Preset
 from handlers.context import BotData, Ctx
+from handlers.views import workout as views
+from storage.records import PacingMode
 from storage.sessions import SessionRecord, SetRecord
+
+log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, BotData, Any]
 Phase = Literal["setup", "pacing", "paused", "rest", "waiting"]
@@ -31,6 +37,8 @@ beat_observers: list[Callable[[int, int, float, str], None]] = []
 # shown (the job itself skips to the beat that is due).
 JOB_GRACE_S: Final = 30
 REST_TICK_S: Final = 5
+
+Step = Callable[[Ctx, "Guided"], Awaitable[None]]
 
 
 def cancel_job(job: Job[Any]) -> None:
@@ -79,6 +87,7 @@ class Guided:
     screens: dict[int, tuple[str, str]] = field(default_factory=dict)
     pending: dict[int, Job[Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    mode: PacingMode = "chat"  # how Go paces a set: edits, one voice note, or the Mini App
 
     @property
     def slot(self) -> SetSlot:
@@ -199,3 +208,46 @@ def end_guided_silently(data: BotData, user_id: int) -> bool:
         cancel_job(pending)
     rt.pending.clear()
     return True
+
+
+# --- jobs, and what happens when a step fails --------------------------------------------
+
+
+def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
+    """A job callback that runs `step` only if its session is still current and in `phase`."""
+
+    async def job(context: Ctx) -> None:
+        found = job_runtime(context)
+        if found is None:
+            return
+        rt, gen = found
+        async with rt.lock:
+            if rt.gen == gen and rt.phase == phase:
+                await run_step(context, rt, step)
+
+    return job
+
+
+async def run_step(context: Ctx, rt: Guided, step: Step) -> None:
+    """Run one transition of a session (lock held); one that fails ends it as partial."""
+    try:
+        await step(context, rt)
+    except Exception:
+        # A session left halfway through a transition would be stuck until /stop.
+        log.exception("a step of user %s's guided session failed", rt.user_id)
+        if guided(context, rt.user_id) is rt:
+            await abandon(context, rt, "a step failed")
+
+
+async def abandon(context: Ctx, rt: Guided, reason: str) -> None:
+    """End the session as partial after a failure it can't get past (lock held); say so."""
+    data = context.bot_data
+    end_runtime(context, rt)
+    log.warning("ended user %s's guided session as partial: %s", rt.user_id, reason)
+    await data.storage.close_session(rt.user_id, rt.session.session_id, data.now())
+    if rt.silenced:
+        return
+    try:
+        await context.bot.send_message(rt.chat_id, views.session_interrupted())
+    except TelegramError as exc:
+        log.warning("message to chat %s failed: %s", rt.chat_id, exc)
