@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.facts import FactsMixin
+from storage.health import HealthMixin
 from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
@@ -18,7 +19,14 @@ __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
 class Storage(
-    UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin, InboxMixin
+    UsersMixin,
+    SessionsMixin,
+    FactsMixin,
+    RemindersMixin,
+    ProgressMixin,
+    VoiceMixin,
+    InboxMixin,
+    HealthMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 
