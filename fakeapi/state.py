@@ -146,6 +146,8 @@ class ServerState:
             date=msg.date,
             sent_at=msg.sent_at,
             seq=msg.seq,
+            voice=content if msg.kind in ("voice", "audio") else None,
+            duration=msg.file.duration if msg.file else 0,
         )
 
     def _bot_messages(self, chat_id: int, *, include_deleted: bool) -> list[BotMessage]:
@@ -203,11 +205,13 @@ class ServerState:
                 ]
             else:
                 doc: JSON = {"file_id": f.file_id, "file_unique_id": f.unique_id, "file_size": size}
-                if f.filename:
+                if msg.kind in ("voice", "audio"):
+                    doc["duration"] = f.duration
+                if f.filename and msg.kind != "voice":
                     doc["file_name"] = f.filename
                 if f.mime_type:
                     doc["mime_type"] = f.mime_type
-                out["document"] = doc
+                out[msg.kind] = doc
             if msg.caption_text:
                 out["caption"] = msg.caption_text
                 if msg.entities:
