@@ -40,6 +40,7 @@ class ServerState:
         bot_first_name: str = "Medial coach",
         bot_username: str = "medial_bot",
         auto_create_chats: bool = False,
+        first_update_id: int = 100_001,
     ) -> None:
         self.token = token
         self.host = host
@@ -79,7 +80,7 @@ class ServerState:
         self._confirmed: deque[JSON] = deque(maxlen=1000)
         self._redelivering: set[int] = set()  # requeued ids an offset can't confirm before delivery
         self._faults: _FaultMode | None = None
-        self._update_ids = itertools.count(100_001)
+        self._update_ids = itertools.count(first_update_id)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._seq = 0
