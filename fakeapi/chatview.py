@@ -31,6 +31,7 @@ class ChatView:
         self._saved: dict[int, str] = {}
         self._seq = -1
         self._queries: dict[str, float] = {}  # callback query id -> when it was sent
+        self._changed = time.monotonic()
 
     # -- from the bot to the screen -------------------------------------------------------
 
@@ -39,9 +40,18 @@ class ChatView:
         mark = self.user.mark()
         if mark != self._seq:
             self._seq = mark
+            self._changed = time.monotonic()
             for message in self.user.messages(include_deleted=True):
                 self._show(message)
         self._toasts()
+
+    def quiet_for(self) -> float:
+        """Seconds since the chat last changed (or touch() was called)."""
+        return time.monotonic() - self._changed
+
+    def touch(self) -> None:
+        """Count now as a change in the chat (the user just acted)."""
+        self._changed = time.monotonic()
 
     def _lines(self, message: BotMessage) -> list[str]:
         return render_message(

@@ -14,22 +14,23 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot import build_application
 from fakeapi.chatview import ChatView
-from fakeapi.console import EndOfInput, LineEditor, Screen, cbreak
+from fakeapi.console import EndOfInput, Event, LineEditor, Screen, cbreak
 from fakeapi.errors import DEFAULT_TOKEN
 from fakeapi.server import FakeBotServer
-from fakeapi.terminal import paint
+from fakeapi.terminal import DIM, paint
 from handlers.context import BotData
 from ops.logs import setup_logging
 from ops.settings import Settings
+from transport.serving import serve
 
 log = logging.getLogger("medial.demo")
 
@@ -39,6 +40,7 @@ DEMO_USER_NAME = "Sam"
 # Settings a developer may pass through to the demo; everything else is the demo's own.
 PASSED_THROUGH = ("LOG_LEVEL", "MEDIAL_CLOCK_START", "MEDIAL_TICK_SECONDS")
 POLL_SECONDS = 0.1
+SCRIPT_PAUSE = 1.5  # seconds the bot must be quiet before the next scripted line
 
 App = Application[Any, Any, Any, Any, BotData, Any]
 
@@ -57,38 +59,20 @@ def banner(url: str, data_dir: Path, db: Path, log_path: Path, color: bool) -> l
     ]
 
 
-async def serve_bot(application: App, settings: Settings, stop: asyncio.Event) -> int:
-    """Run the bot until `stop` is set, as bot.main does; returns its exit code."""
-    updater = application.updater
-    assert updater is not None, "build_application() makes an updater"
-    await application.initialize()
-    try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        await updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
-        await stop.wait()
-    finally:
-        if updater.running:
-            await updater.stop()
-        if application.running:
-            await application.stop()
-        if application.post_stop is not None:
-            await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
-    return 0
-
-
 class Demo:
-    """Reads the keyboard, shows the chat, and stops everything on /quit, Ctrl-D or a signal."""
+    """Reads the keyboard, shows the chat, and stops everything on /quit, Ctrl-D or a signal.
+
+    Piped input (not a terminal) is a script: each line waits until the bot has been quiet for
+    a moment, so a typed number meets the buttons it was meant for; the end waits likewise.
+    """
 
     def __init__(self, view: ChatView, editor: LineEditor, fd: int) -> None:
         self.view = view
         self.editor = editor
         self.fd = fd
         self.quit = asyncio.Event()
+        self.scripted = not view.screen.interactive
+        self._script: deque[Event] = deque()
 
     def on_input(self) -> None:
         """stdin is readable: feed the editor and act on each finished line."""
@@ -96,17 +80,30 @@ class Demo:
             data = os.read(self.fd, 4096)
         except OSError:
             data = b""
+        self.feed(data)
+
+    def feed(self, data: bytes) -> None:
+        """Act on input bytes (b"" is end of input)."""
         for event in self.editor.feed(data):
-            if self.quit.is_set():
-                break
-            if isinstance(event, EndOfInput) or self.view.handle(event.text) == "quit":
-                self.quit.set()
+            if self.scripted:
+                self._script.append(event)
+            else:
+                self._act(event)
         self.view.screen.typing(self.editor.buffer)
+
+    def _act(self, event: Event) -> None:
+        if self.quit.is_set():
+            return
+        if isinstance(event, EndOfInput) or self.view.handle(event.text) == "quit":
+            self.quit.set()
 
     async def watch(self) -> None:
         """Show what the bot sends and edits, checking a few times a second."""
         while not self.quit.is_set():
             self.view.refresh()
+            if self._script and self.view.quiet_for() >= SCRIPT_PAUSE:
+                self._act(self._script.popleft())
+                self.view.touch()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.quit.wait(), POLL_SECONDS)
 
@@ -117,40 +114,40 @@ async def run_demo(
     """The chat until the user leaves (0) or the bot stops on its own (1)."""
     loop = asyncio.get_running_loop()
     stop_bot = asyncio.Event()
-    bot_task = asyncio.create_task(serve_bot(application, settings, stop_bot), name="bot")
-    user = server.user(DEMO_USER_ID, DEMO_USER_NAME)
-    view = ChatView(server, user, screen, files)
+    bot_task = asyncio.create_task(serve(application, settings, stop_bot), name="bot")
+    view = ChatView(server, server.user(DEMO_USER_ID, DEMO_USER_NAME), screen, files)
     fd = sys.stdin.fileno()
     demo = Demo(view, LineEditor(), fd)
+    # Ctrl-C and SIGTERM leave like /quit, also while the bot is stopping.
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, demo.quit.set)
-    loop.add_reader(fd, demo.on_input)
-    watcher = asyncio.create_task(demo.watch(), name="watch")
-    quit_task = asyncio.create_task(demo.quit.wait())
     try:
+        try:
+            loop.add_reader(fd, demo.on_input)
+        except OSError:  # a regular file as stdin can't be watched; read it all at once
+            demo.feed(await asyncio.to_thread(sys.stdin.buffer.read))
+            demo.feed(b"")
+        watcher = asyncio.create_task(demo.watch(), name="watch")
+        quit_task = asyncio.create_task(demo.quit.wait())
         await asyncio.wait({bot_task, quit_task}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
         loop.remove_reader(fd)
+        demo.quit.set()
+        await asyncio.gather(watcher, quit_task)
+        if bot_task.done():
+            note = "The bot stopped by itself; see the log for why."
+            screen.block([paint(note, "1;31", screen.color)])
+            if bot_task.exception() is not None:
+                log.error("the bot stopped", exc_info=bot_task.exception())
+            return 1
+        screen.block([paint("Stopping the bot…", DIM, screen.color)])
+        stop_bot.set()
+        code = await bot_task
+        bye = f"Bye. Your data stays in {settings.database_path}"
+        screen.block([paint(bye, DIM, screen.color)])
+        return code
+    finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-        demo.quit.set()
-        await watcher
-        quit_task.cancel()
-    if bot_task.done():
-        screen.block(
-            [paint("The bot stopped by itself; see the log for why.", "1;31", screen.color)]
-        )
-        error = bot_task.exception()
-        if error is not None:
-            log.error("the bot stopped", exc_info=error)
-        return 1
-    screen.block([paint("Stopping the bot…", "2", screen.color)])
-    stop_bot.set()
-    code = await bot_task
-    screen.block(
-        [paint("Bye. Your data stays in " + str(settings.database_path), "2", screen.color)]
-    )
-    return code
 
 
 def demo_settings(env: Mapping[str, str], url: str, db: Path) -> Settings:

@@ -229,7 +229,7 @@ def render_message(
     if hint is not None:
         body.append(paint(hint, DIM, color))
     prefix = paint(EDITED_PREFIX if edited else BOT_PREFIX, "1;32", color)
-    return [prefix + body[0], *(INDENT + line for line in body[1:])]
+    return [prefix + body[0], *(INDENT + line if line else "" for line in body[1:])]
 
 
 def edited_note(message: BotMessage, width: int, color: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +134,24 @@ def test_ctrl_d_leaves_cleanly_and_the_demo_starts_again_on_its_database(
     finally:
         if again.isalive():
             again.terminate(force=True)
+
+
+def test_piped_input_is_played_as_a_script_that_waits_for_the_bot(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bot.py"), "--demo"],
+        input="/start medial\n2\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=demo_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # No terminal: no colours or cursor moves, and "2" pressed the button it was typed for.
+    assert "\x1b[" not in out
+    assert "bot › Medial leg raise" in out
+    assert "you › [2] No thanks" in out
+    assert out.rstrip().endswith("Bye. Your data stays in data/demo.sqlite3")
+    assert result.stderr == ""
