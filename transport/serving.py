@@ -111,11 +111,15 @@ def _install_signals(stop: asyncio.Event) -> None:
 
 
 async def serve(
-    application: AnyApp, settings: Settings, extra_routes: Sequence[BaseRoute] = ()
+    application: AnyApp,
+    settings: Settings,
+    extra_routes: Sequence[BaseRoute] = (),
+    stop: asyncio.Event | None = None,
 ) -> int:
-    """Run until SIGTERM/SIGINT; returns the process exit code."""
-    stop = asyncio.Event()
-    _install_signals(stop)
+    """Run until SIGTERM/SIGINT (or until `stop` is set, when the caller owns it); the exit code."""
+    if stop is None:
+        stop = asyncio.Event()
+        _install_signals(stop)
     where = api_origin(settings.api_base_url)
     # A plain Bot, not the application's: the outbox would retry each attempt out of sight.
     probe = Bot(settings.token, base_url=settings.api_base_url)
