@@ -52,6 +52,7 @@ MESSAGE_METHODS = frozenset(
         "editMessageCaption",
         "sendPhoto",
         "sendDocument",
+        "sendVoice",
     }
 )
 CHAT_ACTIONS = frozenset(

@@ -134,6 +134,9 @@ class MethodsMixin(SendingMixin):
     def _m_send_document(self, params: JSON, files: dict[str, Upload]) -> Any:
         return self._send_file(params, files, "document", "sendDocument")
 
+    def _m_send_voice(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._send_file(params, files, "voice", "sendVoice")
+
     def _apply_edit(
         self,
         msg: _Msg,
@@ -243,6 +246,7 @@ _METHODS: dict[str, _Method] = {
     "sendMessage": MethodsMixin._m_send_message,
     "sendPhoto": MethodsMixin._m_send_photo,
     "sendDocument": MethodsMixin._m_send_document,
+    "sendVoice": MethodsMixin._m_send_voice,
     "editMessageText": MethodsMixin._m_edit_message_text,
     "editMessageCaption": MethodsMixin._m_edit_message_caption,
     "editMessageReplyMarkup": MethodsMixin._m_edit_message_reply_markup,

@@ -201,6 +201,14 @@ class ServerState:
                         "file_size": size,
                     }
                 ]
+            elif msg.kind == "voice":
+                out["voice"] = {
+                    "file_id": f.file_id,
+                    "file_unique_id": f.unique_id,
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": size,
+                }
             else:
                 doc: JSON = {"file_id": f.file_id, "file_unique_id": f.unique_id, "file_size": size}
                 if f.filename:

@@ -75,7 +75,11 @@ async def test_voice_set_one_note_then_done_prompt_and_cached_second_set(tmp_pat
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = await voice_user(kit)
         setup = (await chat.send("/workout"))[-1]
+        # The track is rendered in the background while the user gets into position.
+        tracks = kit.app.bot_data.voice
+        await wait_until(lambda: tracks.built == 1 and not tracks._preparing, within=30)
         await chat.press(setup, "Go")
+        assert tracks.built == 1 and tracks.uploads == 1
         assert len(voices(kit)) == 1
         note = voices(kit)[0]
         assert note.voice is not None and note.voice[:4] == b"OggS"  # uploaded once

@@ -30,16 +30,29 @@ def voice_elapsed(rt: Guided) -> float:
     return max(0.0, (time.monotonic() - rt.t0) / runtime.TIME_SCALE)
 
 
+def track_spec(rt: Guided) -> TrackSpec:
+    """The voice track of the current set."""
+    return TrackSpec(rt.preset.key, rt.cadence, rt.slot.reps, "en")
+
+
+def prepare_voice(context: Ctx, rt: Guided) -> None:
+    """At set-up: render the set's track in the background while the user gets into position."""
+    try:
+        context.bot_data.voice.prepare(track_spec(rt))
+    except (OSError, RuntimeError, ValueError) as exc:  # ValueError: ContentError
+        log.warning("voice track not prepared: %s", exc)
+
+
 async def go_voice(context: Ctx, rt: Guided) -> bool:
     """Send the set's voice note and start the clock; False if it couldn't be sent."""
     data = context.bot_data
     slot = rt.slot
-    spec = TrackSpec(rt.preset.key, rt.cadence, slot.reps, "en")
+    spec = track_spec(rt)
     title = render.set_title(slot.number, slot.sets, slot.side)
     caption = views.voice_caption(title, slot.reps)
     try:
         await data.voice.send(context, data.storage, rt.chat_id, spec, caption)
-    except (TelegramError, OSError, RuntimeError) as exc:
+    except (TelegramError, OSError, RuntimeError, ValueError) as exc:
         log.warning("voice note for chat %s failed: %s", rt.chat_id, exc)
         return False
     bump(rt)
