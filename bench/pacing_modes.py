@@ -10,8 +10,9 @@ N users start a set at the same moment against the fake Bot API with Telegram's 
   phone from its own clock, so none; what it needs from the bot is measured instead (GET today,
   POST a set, the chat's confirmation);
 - Go to first cue: chat, Go pressed to the first beat's edit at the server; voice, Go pressed to
-  the voice note at the server; app, no request (the page's Start starts it), so the figure
-  is the page's load (GET /app/api/today) at N concurrent opens.
+  the voice note at the server (0 when it arrived before Go: it is sent with the set-up); app,
+  no request (the page's Start starts it), so the figure is the page's load (GET
+  /app/api/today) at N concurrent opens.
 
 Run from the repository root::
 
@@ -128,6 +129,7 @@ async def run_paced(mode: str, users: int, reps: int, setup_s: float, folder: Pa
     workout.beat_observers.append(lambda *seen: observed.append(seen))
     figures = ModeFigures(mode, users)
     try:
+        opened = time.monotonic()
         for person in people:
             person.send("/workout")
         await wait(lambda: all(go_button(p) for p in people), 120)
@@ -149,11 +151,13 @@ async def run_paced(mode: str, users: int, reps: int, setup_s: float, folder: Pa
         figures.rejected = len(server.rejected)
         for person in people:
             go_at = pressed[person.id]
-            figures.requests_per_set.append(_requests(server, person.id, go_at, done_at))
+            # From the set-up on (the note goes out with it), less the set-up message itself.
+            figures.requests_per_set.append(_requests(server, person.id, opened, done_at) - 1)
             if mode == "voice":
                 notes = [m for m in person.messages() if m.kind == "voice"]
                 if notes:
-                    figures.first_cue_ms.append((notes[0].sent_at - go_at) * 1000)
+                    # A note already on the phone plays the moment Go is tapped.
+                    figures.first_cue_ms.append(max(0.0, notes[0].sent_at - go_at) * 1000)
                 else:
                     figures.beats_dropped += planned
         if mode == "chat":

@@ -63,7 +63,6 @@ class VoiceTracks:
         self.cache_dir = cache_dir
         self._clips: dict[str, VoiceClips] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._preparing: set[asyncio.Task[bytes]] = set()
         self.built = 0  # tracks rendered by this process (tests and benchmarks read it)
         self.uploads = 0
 
@@ -98,20 +97,6 @@ class VoiceTracks:
             self.built += 1
             await asyncio.to_thread(_write_atomically, path, data)
             return data
-
-    def prepare(self, spec: TrackSpec) -> None:
-        """Render a track in the background (at set-up, so Go finds it on disk)."""
-        key = self.key(spec)
-        if (self.cache_dir / f"{key}.ogg").is_file() or self._lock(key).locked():
-            return
-        task = asyncio.get_running_loop().create_task(self.track_bytes(spec))
-        self._preparing.add(task)
-        task.add_done_callback(self._prepared)
-
-    def _prepared(self, task: asyncio.Task[bytes]) -> None:
-        self._preparing.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("voice track failed to render: %s", task.exception())
 
     async def send(
         self, context: Ctx, storage: Storage, chat_id: int, spec: TrackSpec, caption: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 from ops.settings import Settings
 from tests.handlerkit import TOKEN, Kit, running_kit
 from tests.test_onboarding import START, onboard
+from tests.test_workout import wait_until
 from web.initdata import InitDataError, sign, validate
 from web.miniapp import miniapp_routes
 
@@ -140,8 +142,10 @@ async def test_posting_a_set_logs_it_once_and_confirms_in_the_chat(tmp_path: Pat
         assert replay.json() == {"ok": True, "result": "duplicate"}
         rows = await kit.storage.session_sets(42, plan["session_id"])
         assert [(r.leg, r.set_no, r.reps) for r in rows] == [("left", 1, 9)]
-        chat = [s.text for s in kit.request.sent if s.chat_id == 42]
-        assert sum("✅ Logged set 1 of 3, left, 9 reps." in text for text in chat) == 1
+        logged = "✅ Logged set 1 of 3, left, 9 reps."
+        await wait_until(lambda: any(logged in s.text for s in kit.request.sent))
+        await asyncio.sleep(0.05)
+        assert sum(logged in s.text for s in kit.request.sent if s.chat_id == 42) == 1
         # The header carries initData just as well; a set already logged is a conflict.
         del body["initData"]
         body["client_id"] = "another-client-id"
