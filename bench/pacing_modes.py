@@ -37,7 +37,7 @@ import httpx
 from starlette.applications import Starlette
 
 import bot
-from bench.pacing import go_button, percentile, wait
+from bench.pacing import percentile, wait
 from coach import pacing
 from handlers import workout
 from handlers.lifecycle import on_shutdown, on_startup
@@ -63,6 +63,7 @@ class ModeFigures:
     sets_finished: int = 0
     rejected: int = 0
     uploads: int = 0
+    rejected_why: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -109,6 +110,22 @@ async def _stop(server: Any, app: Any) -> None:
     server.stop()
 
 
+def go_button(person: FakeUser) -> tuple[int, str] | None:
+    """(message id, callback data) of the Go button on one of the user's last two messages."""
+    for message in reversed(person.messages()[-2:]):
+        for data in message.button_data:
+            if data.startswith("wk:go:"):
+                return message.message_id, data
+    return None
+
+
+def _noted(person: FakeUser, mode: str) -> bool:
+    """Whether the set-up is complete: its message, and in voice mode its note."""
+    if go_button(person) is None:
+        return False
+    return mode != "voice" or any(m.kind == "voice" for m in person.messages())
+
+
 def _asked(person: FakeUser) -> bool:
     return any("done?" in m.text for m in person.messages())
 
@@ -135,6 +152,9 @@ async def run_paced(mode: str, users: int, reps: int, setup_s: float, folder: Pa
         await wait(lambda: all(go_button(p) for p in people), 120)
         # Time to read the set-up line and lie down before pressing Go.
         await asyncio.sleep(setup_s)
+        if mode == "voice":
+            noted = sum(1 for p in people if _noted(p, mode))
+            figures.notes.append(f"voice notes on the phone at Go: {noted} of {users}")
         pressed: dict[int, float] = {}
         for person in people:
             found = go_button(person)
@@ -149,6 +169,7 @@ async def run_paced(mode: str, users: int, reps: int, setup_s: float, folder: Pa
         figures.beats_planned = planned * users
         figures.sets_finished = sum(1 for p in people if _asked(p))
         figures.rejected = len(server.rejected)
+        figures.rejected_why = sorted({str(why)[:60] for _, why in server.rejected})
         for person in people:
             go_at = pressed[person.id]
             # From the set-up on (the note goes out with it), less the set-up message itself.
@@ -238,6 +259,7 @@ async def run_app(users: int, reps: int, folder: Path) -> ModeFigures:
             1 for p in people if any("Logged" in m.text for m in p.messages())
         )
         figures.rejected = len(server.rejected)
+        figures.rejected_why = sorted({str(why)[:60] for _, why in server.rejected})
     finally:
         await _stop(server, app)
     return figures
@@ -261,7 +283,8 @@ def report(fig: ModeFigures) -> str:
             f"  POST a set       median {statistics.median(fig.post_ms):.0f} ms, "
             f"p99 {percentile(fig.post_ms, 0.99):.0f} ms"
         )
-    lines.append(f"  rejected         {fig.rejected}")
+    why = f" ({'; '.join(fig.rejected_why)})" if fig.rejected_why else ""
+    lines.append(f"  rejected         {fig.rejected}{why}")
     lines += [f"  {note}" for note in fig.notes]
     return "\n".join(lines)
 
