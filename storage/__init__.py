@@ -10,13 +10,22 @@ from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
+from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
 __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
+class Storage(
+    UsersMixin,
+    SessionsMixin,
+    SetLogMixin,
+    FactsMixin,
+    RemindersMixin,
+    ProgressMixin,
+    VoiceMixin,
+):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:

@@ -194,15 +194,19 @@ async def complete(
     chat_id: int,
     prefix: str,
     rows: Sequence[SetRecord] = (),
+    *,
+    rescheduled: bool = False,
 ) -> None:
     """A session just ended with every set recorded: summary, pain check, next reminder.
 
-    `rows` are the sets that completed it (the last set's message then says what was logged).
+    `rows` are the sets that completed it (the last set's message then says what was logged);
+    `rescheduled`: the transaction that completed it already stored the next reminder.
     """
     rt = guided(context, user.user_id)
     if rt is None or rt.session.session_id != session.session_id:
         await send_summary(context, session, chat_id, prefix)
-        await reschedule(context, user)
+        if not rescheduled:
+            await reschedule(context, user)
         return
     async with rt.lock:
         end_runtime(context, rt)
@@ -215,7 +219,8 @@ async def complete(
         if rt.message_id is not None:
             # Tidied a second after the summary (the chat's gate defers it).
             await edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
-    await reschedule(context, user)
+    if not rescheduled:
+        await reschedule(context, user)
 
 
 async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None:
