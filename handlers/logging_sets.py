@@ -146,9 +146,12 @@ async def _log(
             rescheduled=result.rescheduled is not None,
         )
         return
-    await message.reply_text(text)
-    if rt is not None:
-        await workout.on_logged(context, rt, result.logged)
+    try:
+        await message.reply_text(text)
+    finally:
+        # The guided session moves on from what was logged even if the reply failed.
+        if rt is not None:
+            await workout.on_logged(context, rt, result.logged)
 
 
 async def _nothing_free(
