@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.facts import FactsMixin
+from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
@@ -25,6 +26,7 @@ class Storage(
     RemindersMixin,
     ProgressMixin,
     VoiceMixin,
+    InboxMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 
