@@ -53,6 +53,7 @@ MESSAGE_METHODS = frozenset(
         "sendPhoto",
         "sendDocument",
         "sendVoice",
+        "sendAudio",
     }
 )
 CHAT_ACTIONS = frozenset(
