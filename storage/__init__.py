@@ -12,6 +12,7 @@ from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
+from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
@@ -21,6 +22,7 @@ __all__ = ["FOREVER", "Storage", "UserRecord"]
 class Storage(
     UsersMixin,
     SessionsMixin,
+    SetLogMixin,
     FactsMixin,
     RemindersMixin,
     ProgressMixin,
