@@ -20,7 +20,8 @@ from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
 from storage.records import UserRecord
-from storage.sessions import LogResult, NewSet, SessionRecord
+from storage.sessions import NewSet, SessionRecord
+from storage.setlog import LogResult
 
 # Languages the page has words for; others get English.
 PAGE_LANGUAGES: Final = ("en",)
