@@ -14,14 +14,8 @@ from handlers.reminder_dispatch import RETRY_CAP, retry_delay, retry_wanted
 from storage.reminders import RetryRow
 from tests.handlerkit import Kit, Recorder
 from tests.test_reminders import DUE, SUN, add_session, ready, reminders_to
-from transport.failures import Backoff
 
 BAD_GATEWAY = (502, "Bad Gateway")
-
-
-def fast_backoff(kit: Kit) -> None:
-    """The outbox's own retries within one drain, without real waiting."""
-    kit.app.bot_data.outbox.backoff = Backoff(base_s=0.001, cap_s=0.001)
 
 
 def failing_sends(monkeypatch: pytest.MonkeyPatch, should_fail: Any) -> list[int]:
@@ -47,7 +41,6 @@ async def test_a_reminder_that_keeps_failing_is_retried_on_a_later_tick(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with ready(tmp_path) as (kit, worker):
-        fast_backoff(kit)
         failing = [True]
         failing_sends(monkeypatch, lambda: failing[0])
         kit.set_now(DUE + timedelta(seconds=5))
@@ -73,7 +66,6 @@ async def test_a_failing_reminder_is_given_up_at_the_cut_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with ready(tmp_path) as (kit, worker):
-        fast_backoff(kit)
         failing_sends(monkeypatch, lambda: True)
         kit.set_now(DUE + timedelta(seconds=5))
         assert (await worker.drain()).retry == 1
@@ -89,7 +81,6 @@ async def test_a_retry_is_dropped_once_the_day_is_trained(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with ready(tmp_path) as (kit, worker):
-        fast_backoff(kit)
         failing = [True]
         failing_sends(monkeypatch, lambda: failing[0])
         kit.set_now(DUE + timedelta(seconds=5))
@@ -110,7 +101,6 @@ async def test_at_20_percent_server_errors_no_reminder_is_lost_or_doubled(
         users = list(range(100, 130))
         for user_id in users:
             await onboard(kit.chat(user_id, f"U{user_id}"))
-        fast_backoff(kit)
         rng = random.Random(20)
         failures = failing_sends(monkeypatch, lambda: rng.random() < 0.2)
         kit.set_now(DUE + timedelta(seconds=5))
