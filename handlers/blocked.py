@@ -8,6 +8,7 @@ from typing import Any
 from telegram import ChatMember, Update
 from telegram.ext import Application
 
+from handlers import workout
 from handlers.context import BotData, Ctx
 
 log = logging.getLogger(__name__)
@@ -18,18 +19,14 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 async def on_blocked(application: App, chat_id: int) -> None:
     """The outbox got a 403 for a private chat (its id is the user's): forget the user's runtime."""
     data = application.bot_data
-    now = data.now()
-    # A guided set's jobs check the runtime and stop; removing them too saves the wake-ups.
-    data.runtime.pop(chat_id, None)
+    # The guided set ends without a word (the silence check closes its session as partial).
+    workout.end_guided_silently(data, chat_id)
     queue = application.job_queue
     if queue is not None:
         for job in queue.jobs():
             if chat_id in (job.user_id, job.chat_id):
                 job.schedule_removal()
-    storage = data.storage
-    for session in await storage.open_sessions(chat_id):
-        await storage.close_session(chat_id, session.session_id, now)
-    if await storage.deactivate(chat_id, now):
+    if await data.storage.deactivate(chat_id, data.now()):
         log.info("user %d blocked the bot; reminders and pacing stopped", chat_id)
 
 

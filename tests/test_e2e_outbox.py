@@ -92,3 +92,15 @@ async def test_a_reply_goes_ahead_of_a_reminder_fan_out(tmp_path: Path) -> None:
         report = await drain
         assert report.sent == len(users) + 1
         assert len(reminders_sent()) == len(users) + 1
+
+
+async def test_a_403_through_the_outbox_stops_the_user(tmp_path: Path) -> None:
+    async with running_kit(tmp_path / "db.sqlite3", KIT_DUE - timedelta(minutes=30)) as kit:
+        ann = kit.chat(42, "Ann")
+        await onboard(ann)
+        assert (await kit.storage.get_user(42)).active
+        kit.request.fail_next["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
+        await ann.send("/schedule")
+        user = await kit.storage.get_user(42)
+        assert not user.active and user.next_reminder_utc is None
+        assert kit.app.bot_data.outbox.sent[("reply", "blocked")] == 1

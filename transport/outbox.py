@@ -369,9 +369,10 @@ class Outbox(BaseRateLimiter[int]):
             self._settle(op, True, "unchanged")
             return
         elif kind is Verdict.BLOCKED:
-            self._fail(op, exc, "blocked")
+            # The caller hears of it once the user is marked inactive.
             if isinstance(op.chat, int):
                 await self._blocked(op.chat, exc)
+            self._fail(op, exc, "blocked")
             return
         self._fail(op, exc, "maybe" if kind is Verdict.MAYBE else "failed")
 
