@@ -8,8 +8,8 @@ from typing import Any
 from telegram import ChatMember, Update
 from telegram.ext import Application
 
-from handlers import workout
 from handlers.context import BotData, Ctx
+from handlers.workout import end_guided_silently
 
 log = logging.getLogger(__name__)
 
@@ -19,14 +19,18 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 async def on_blocked(application: App, chat_id: int) -> None:
     """The outbox got a 403 for a private chat (its id is the user's): forget the user's runtime."""
     data = application.bot_data
-    # The guided set ends without a word (the silence check closes its session as partial).
-    workout.end_guided_silently(data, chat_id)
+    now = data.now()
+    # Ends a guided set without sending (even mid-step); removing the jobs saves the wake-ups.
+    end_guided_silently(data, chat_id)
     queue = application.job_queue
     if queue is not None:
         for job in queue.jobs():
             if chat_id in (job.user_id, job.chat_id):
                 job.schedule_removal()
-    if await data.storage.deactivate(chat_id, data.now()):
+    storage = data.storage
+    for session in await storage.open_sessions(chat_id):
+        await storage.close_session(chat_id, session.session_id, now)
+    if await storage.deactivate(chat_id, now):
         log.info("user %d blocked the bot; reminders and pacing stopped", chat_id)
 
 
