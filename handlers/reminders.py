@@ -29,6 +29,7 @@ from handlers import planning, render
 from handlers.common import presser_profile, sender_profile
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
+from handlers.reminder_catchup import settle_unsent
 from storage.records import UserRecord
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class Dispatcher:
                 due = await self.data.storage.due_reminders(self.data.now(), self.batch)
                 if not due:
                     break
+                due = await settle_unsent(self.data, due, report)
                 pending = iter(due)
                 await asyncio.gather(
                     *(self._worker(pending, report) for _ in range(min(self.workers, len(due))))
