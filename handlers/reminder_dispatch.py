@@ -27,6 +27,7 @@ from coach.schedule import ReminderKind
 from handlers import planning, render
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
+from handlers.reminder_catchup import settle_unsent
 from storage.records import UserRecord
 from storage.reminders import RetryRow
 from transport.failures import Verdict, verdict
@@ -130,6 +131,9 @@ class Dispatcher:
                 due = await storage.due_reminders(self.data.now(), self.batch)
                 if not due:
                     break
+                # What is not sent now (dropped after downtime, rescheduled) is settled in one
+                # transaction for the whole batch; the rest are claimed and sent one by one.
+                due = await settle_unsent(self.data, due, report)
                 await self._run(iter(due), len(due), report, self.settle)
         for name, value in vars(report).items():
             setattr(self.totals, name, getattr(self.totals, name) + value)
