@@ -41,9 +41,9 @@ JOB_NAME = "reminders"
 CATCH_UP_JOB = "reminders-catch-up"
 # Sends in flight at once: enough to keep the outbox's broadcast queue full, and a slow or
 # timing-out chat holds one worker, never the others.
-WORKERS = 16
+WORKERS = 24
 # Due users read per query (indexed, earliest first).
-BATCH = 256
+BATCH = 512
 # A reminder that failed is tried again a tick after its first attempt, then after doubling
 # waits up to this cap, with jitter so a failed fan-out does not come back as one burst.
 RETRY_CAP = timedelta(minutes=15)
