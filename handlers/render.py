@@ -916,7 +916,13 @@ def progress_summary(program: Program, user: UserRecord, progress: Progress) -> 
     """The /progress text (also the chart's caption, so it stays well under 1,024 chars)."""
     lines = ["<b>Your progress</b>"]
     sessions = f"Sessions: {progress.sessions_total}"
-    if progress.sessions_partial:
+    if progress.sessions_open:
+        sessions += (
+            f" ({progress.sessions_complete} complete, "
+            f"{progress.sessions_partial - progress.sessions_open} partial, "
+            f"{progress.sessions_open} in progress)"
+        )
+    elif progress.sessions_partial:
         sessions += f" ({progress.sessions_complete} complete, {progress.sessions_partial} partial)"
     lines.append(sessions)
     if progress.adherence_due:
@@ -967,7 +973,8 @@ def history_line(line: SessionLine) -> str:
     if line.pain is not None:
         parts.append(f"pain {line.pain}")
     if line.difficulty:
-        parts.append(escape(line.difficulty))
+        # "right" is the stored key of "About right"; shown bare it reads like the right leg.
+        parts.append(escape(DIFFICULTY_LABEL.get(line.difficulty, line.difficulty).lower()))
     text = " · ".join(parts)
     if line.status == "partial":
         text += " (partial)"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import Database
+from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
+from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
@@ -15,7 +17,9 @@ from storage.voice import VoiceMixin
 __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
+class Storage(
+    UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, VoiceMixin, PausesMixin, RecapMixin
+):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:

@@ -213,8 +213,15 @@ class SessionsMixin:
         )
         return parse_date(row[0]) if row else None
 
-    async def session_facts(self, user_id: int) -> list[SessionFacts]:
-        """Every closed session of the user as coach.stats facts, oldest first."""
+    async def session_facts(
+        self, user_id: int, *, include_open: bool = False
+    ) -> list[SessionFacts]:
+        """Every closed session of the user as coach.stats facts, oldest first.
+
+        `include_open` adds sessions still in progress (as partial, in_progress=True), for the
+        figures a user reads; progression and the schedule count closed sessions only.
+        """
+        statuses = "('done', 'partial', 'open')" if include_open else "('done', 'partial')"
         rows = await self.db.fetchall(
             "SELECT s.local_date, s.status, s.sets_planned, s.legs, s.pain, s.difficulty,"
             " COALESCE(SUM(CASE WHEN t.leg = 'left' AND t.skipped = 0 THEN t.reps END), 0)"
@@ -223,7 +230,7 @@ class SessionsMixin:
             "   AS reps_right,"
             " COUNT(CASE WHEN t.skipped = 0 THEN 1 END) AS sets_done"
             " FROM sessions s LEFT JOIN sets t ON t.session_id = s.session_id"
-            " WHERE s.user_id = ? AND s.status IN ('done', 'partial')"
+            f" WHERE s.user_id = ? AND s.status IN {statuses}"
             " GROUP BY s.session_id ORDER BY s.local_date, s.session_id",
             (user_id,),
         )
@@ -240,6 +247,7 @@ class SessionsMixin:
                     sets_planned=row["sets_planned"] * legs_count,
                     pain=row["pain"],
                     difficulty=row["difficulty"],
+                    in_progress=row["status"] == "open",
                 )
             )
         return facts
