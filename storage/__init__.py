@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import Database
+from storage.facts import FactsMixin
 from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
 from storage.recap import RecapMixin
@@ -18,7 +19,14 @@ __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
 class Storage(
-    UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, VoiceMixin, PausesMixin, RecapMixin
+    UsersMixin,
+    SessionsMixin,
+    FactsMixin,
+    RemindersMixin,
+    ProgressMixin,
+    VoiceMixin,
+    PausesMixin,
+    RecapMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 
