@@ -8,7 +8,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import reminders, render, workout
+from handlers import recap, reminders, render, workout
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ async def on_startup(application: App) -> None:
     # Sessions a restart interrupted are closed first, then reminders catch up and tick.
     await workout.on_startup(application)
     await reminders.start(application)
+    await recap.start(application)
 
     log.info("ready: %d users", await data.storage.count_users())
 

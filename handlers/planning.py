@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from coach import schedule
+from coach import recap, schedule
 from handlers.context import Ctx
 from storage.pauses import PauseReason
 from storage.records import FOREVER, UserRecord
@@ -127,9 +127,23 @@ async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
         since = user.next_reminder_utc
     upcoming_reminder = schedule.next_reminder(state, since) if user.onboarded else None
     updated = await storage.update_user(
-        user.user_id, now, next_reminder_utc=upcoming_reminder[0] if upcoming_reminder else None
+        user.user_id,
+        now,
+        next_reminder_utc=upcoming_reminder[0] if upcoming_reminder else None,
+        next_recap_utc=next_recap_utc(user, now),
     )
     return updated or user
+
+
+def next_recap_utc(user: UserRecord, now: datetime) -> datetime | None:
+    """When the user's next weekly recap is due (None: off, or not onboarded yet)."""
+    if not user.onboarded or not user.recap_on:
+        return None
+    stored = user.next_recap_utc
+    if stored is not None and stored <= now:
+        # Due but not yet dispatched: the recap tick decides what becomes of it.
+        return stored
+    return recap.next_recap(user.recap_day, user.remind_at, ZoneInfo(user.timezone), now)
 
 
 async def set_paused(

@@ -20,6 +20,7 @@ from content.model import Program
 from handlers.chart import ChartText
 from handlers.dose import usual_dose
 from handlers.views import pacing_modes
+from handlers.views import settings as settings_views
 from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
 
@@ -43,6 +44,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", "Turn reminders back on"),
     ("stop", "End a running session and turn reminders off"),
     ("settings", "Preset, legs, time, timezone"),
+    ("recap", "Weekly recap: /recap on, off or a weekday"),
     ("export", "Download your log as CSV"),
     ("delete", "Erase everything the bot knows about you"),
     ("help", "What I can do"),
@@ -316,6 +318,7 @@ def settings_text(program: Program, user: UserRecord, next_day: date | None) -> 
         f"Reminder: {user.remind_at:%H:%M}\n"
         f"Timezone: {escape(user.timezone)}\n"
         f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
+        f"{settings_views.recap_line(user)}\n"
         f"{schedule_line(user, next_day)}"
     )
 

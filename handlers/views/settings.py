@@ -5,6 +5,17 @@ from __future__ import annotations
 from html import escape
 
 from content.model import Program
+from storage.records import UserRecord
+
+WEEKDAY_PLURAL = (
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+    "Sundays",
+)
 
 
 def ask_preset(program: Program) -> str:
@@ -42,3 +53,10 @@ def ask_time() -> str:
         "Pick one or type it (<code>07:30</code>, <code>7:30pm</code>). "
         "Your weekly recap comes at this time too."
     )
+
+
+def recap_line(user: UserRecord) -> str:
+    """The /settings line about the weekly recap."""
+    if not user.recap_on:
+        return "Weekly recap: off (/recap on)"
+    return f"Weekly recap: {WEEKDAY_PLURAL[user.recap_day]} at {user.remind_at:%H:%M} (/recap)"
