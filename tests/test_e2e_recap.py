@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.e2e_harness import StartBot, bot_db, fake_server, start_bot  # noqa: F401
+from tests.e2e_harness import StartBot
 from tests.fakebot import FakeBotServer, FakeUser
 from tests.test_e2e_reminders import assert_clean_logs, env, onboard
 
@@ -30,8 +30,8 @@ def log_whole_session(user: FakeUser, pain: str) -> None:
 
 def test_safety_stop_paused_week_and_recap(
     fake_server: FakeBotServer,
-    start_bot: StartBot,  # noqa: F811
-    bot_db: Path,  # noqa: F811
+    start_bot: StartBot,
+    bot_db: Path,
 ) -> None:
     # Fri 20 Nov 2026, 07:00 Berlin: onboard, train, report pain 8: the safety stop.
     bot = start_bot(env("2026-11-20T06:00:00+00:00"))
