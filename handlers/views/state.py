@@ -14,15 +14,12 @@ from storage.records import FOREVER, UserRecord
 
 
 def is_paused(user: UserRecord, today: date) -> bool:
-    """Whether reminders are paused today (by /pause or by the safety pause) or off (/stop)."""
-    paused = user.paused_until is not None and user.paused_until > today
-    return paused or not user.reminders_on
+    """Whether reminders are paused today, by /pause or by the safety pause."""
+    return user.paused_until is not None and user.paused_until > today
 
 
 def pause_line(user: UserRecord, pause: PauseRecord | None) -> str:
     """One or two sentences on why reminders are paused and how they come back."""
-    if not user.reminders_on:
-        return "⏹ Your reminders are off since /stop. Send /resume to turn them back on."
     if pause is not None and pause.reason == "safety":
         return (
             "⏸ <b>Your reminders are paused</b> since the pain you reported on "
@@ -50,7 +47,7 @@ def welcome_back_paused(program: Program, user: UserRecord, pause: PauseRecord |
 
 def workout_while_paused(user: UserRecord, pause: PauseRecord | None) -> str:
     """/workout while paused: say so, and let them train if they insist."""
-    if pause is not None and pause.reason == "safety" and user.reminders_on:
+    if pause is not None and pause.reason == "safety":
         ask = (
             "Train anyway only if your doctor or physical therapist agrees; the session will "
             "be lighter, and stop at once if it hurts."
