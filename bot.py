@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -24,7 +25,9 @@ from handlers.voice import VoiceTracks
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
 from storage import Storage
+from transport.inbox import Inbox
 from transport.outbox import Outbox
+from transport.serving import serve
 
 __all__ = [
     "ConfigError",
@@ -57,6 +60,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         # Every send, edit and answer: priorities, Telegram's limits, coalescing and retries.
         .rate_limiter(outbox)
+        # Our own poller and webhook feed the durable inbox (transport/), not PTB's updater.
+        .updater(None)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
@@ -70,6 +75,7 @@ def build_application(
     bot_data.program = program or load_program()
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds
+    bot_data.inbox = Inbox(application)
     bot_data.webapp_url = settings.webapp_url
     bot_data.voice = VoiceTracks(Path(settings.database_path).parent / "voice-cache")
     register_handlers(application)
@@ -77,8 +83,13 @@ def build_application(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the bot (long polling, or a webhook when WEBHOOK_URL is set)."""
+    """Start the bot (long polling, or a webhook when WEBHOOK_URL is set); --demo runs the demo."""
     env = {**read_dotenv(Path(".env")), **os.environ}
+    args = sys.argv[1:] if argv is None else argv
+    if "--demo" in args:
+        from fakeapi.demo import main as demo_main
+
+        return demo_main(args, env)
     try:
         settings = Settings.from_env(env)
         program = load_program()
@@ -102,10 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             secret_token=settings.webhook_secret or None,
             allowed_updates=Update.ALL_TYPES,
         )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        log.info("stopped")
+        return 0
+    code = asyncio.run(serve(application, settings))
     log.info("stopped")
-    return 0
+    return code
 
 
 if __name__ == "__main__":

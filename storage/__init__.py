@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.facts import FactsMixin
+from storage.inbox import InboxMixin
 from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
 from storage.recap import RecapMixin
@@ -25,6 +26,7 @@ class Storage(
     RemindersMixin,
     ProgressMixin,
     VoiceMixin,
+    InboxMixin,
     PausesMixin,
     RecapMixin,
 ):
