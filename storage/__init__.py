@@ -13,6 +13,7 @@ from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
+from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
@@ -22,6 +23,7 @@ __all__ = ["FOREVER", "Storage", "UserRecord"]
 class Storage(
     UsersMixin,
     SessionsMixin,
+    SetLogMixin,
     FactsMixin,
     RemindersMixin,
     ProgressMixin,
