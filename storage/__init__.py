@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.facts import FactsMixin
+from storage.health import HealthMixin
 from storage.inbox import InboxMixin
 from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
@@ -29,6 +30,7 @@ class Storage(
     ProgressMixin,
     VoiceMixin,
     InboxMixin,
+    HealthMixin,
     PausesMixin,
     RecapMixin,
 ):
