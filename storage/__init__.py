@@ -12,6 +12,7 @@ from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
 from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
+from storage.reminder_batch import ReminderBatchMixin
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
 from storage.setlog import SetLogMixin
@@ -27,6 +28,7 @@ class Storage(
     SetLogMixin,
     FactsMixin,
     RemindersMixin,
+    ReminderBatchMixin,
     ProgressMixin,
     VoiceMixin,
     InboxMixin,
