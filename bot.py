@@ -21,7 +21,8 @@ from handlers.context import BotData
 from handlers.lifecycle import on_shutdown, on_startup
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
-from storage import Storage
+from storage import Storage, StorageError
+from storage.db import preflight
 
 __all__ = [
     "ConfigError",
@@ -68,9 +69,14 @@ def build_application(
     return application
 
 
+def environment() -> dict[str, str]:
+    """The process environment over an optional ./.env file (the only read of os.environ)."""
+    return {**read_dotenv(Path(".env")), **os.environ}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the bot (long polling, or a webhook when WEBHOOK_URL is set)."""
-    env = {**read_dotenv(Path(".env")), **os.environ}
+    env = environment()
     try:
         settings = Settings.from_env(env)
         program = load_program()
@@ -83,19 +89,29 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(
         settings.log_level, settings.token, settings.webhook_secret, log_format=settings.log_format
     )
+    try:
+        # Before going online: a bad database stops the bot with one line, not a retry loop.
+        preflight(settings.database_path)
+    except StorageError as exc:
+        print(f"medial coach: {exc}", file=sys.stderr)
+        return 1
     application = build_application(settings, program=program)
     log.info("starting; database %s", settings.database_path)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        if settings.webhook_url:
+            application.run_webhook(
+                listen="0.0.0.0",
+                port=settings.port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                secret_token=settings.webhook_secret or None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except StorageError as exc:  # one line naming the file and the cause
+        print(f"medial coach: {exc}", file=sys.stderr)
+        return 1
     log.info("stopped")
     return 0
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import Database, StorageError
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
 from storage.users import UsersMixin
 
-__all__ = ["FOREVER", "Storage", "UserRecord"]
+__all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
 class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin):
