@@ -19,6 +19,7 @@ from content import Program, load_program
 from handlers import register_handlers
 from handlers.context import BotData
 from handlers.lifecycle import on_shutdown, on_startup
+from handlers.voice import VoiceTracks
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
 from storage import Storage, StorageError
@@ -65,6 +66,8 @@ def build_application(
     bot_data.program = program or load_program()
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds
+    bot_data.webapp_url = settings.webapp_url
+    bot_data.voice = VoiceTracks(Path(settings.database_path).parent / "voice-cache")
     register_handlers(application)
     return application
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ExtBot
 
 from content.model import Program
 from storage import Storage
+
+if TYPE_CHECKING:
+    from handlers.voice import VoiceTracks
 
 
 def system_clock() -> datetime:
@@ -28,6 +31,9 @@ class BotData:
         self.tick_seconds: float = 30.0
         # Runtime state of guided sets, keyed by user id (not persisted: a restart closes sessions).
         self.runtime: dict[int, Any] = {}
+        # The Mini App's base URL ("" when not configured: no timer-app pacing is offered).
+        self.webapp_url: str = ""
+        self._voice: VoiceTracks | None = None
 
     @property
     def storage(self) -> Storage:
@@ -50,6 +56,17 @@ class BotData:
     @program.setter
     def program(self, value: Program) -> None:
         self._program = value
+
+    @property
+    def voice(self) -> VoiceTracks:
+        """Voice tracks of guided sets (built, cached and uploaded once)."""
+        if self._voice is None:
+            raise RuntimeError("voice tracks not wired")
+        return self._voice
+
+    @voice.setter
+    def voice(self, value: VoiceTracks) -> None:
+        self._voice = value
 
     def now(self) -> datetime:
         """The current time from the injectable clock."""

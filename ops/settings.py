@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -41,6 +42,8 @@ class Settings:
     # Test hooks: a fake start time for the clock (ISO, UTC) and the reminder tick interval.
     clock_start: datetime | None = None
     tick_seconds: float = 30.0
+    # The Mini App's public base URL (https; http://127.0.0.1 for local testing), "" for none.
+    webapp_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -82,7 +85,22 @@ class Settings:
             log_format=log_format,
             clock_start=clock_start,
             tick_seconds=max(0.2, tick_seconds),
+            webapp_url=parse_webapp_url(env.get("WEBAPP_URL", "")),
         )
+
+
+def parse_webapp_url(text: str) -> str:
+    """WEBAPP_URL without a trailing slash; Telegram opens Mini Apps over https only."""
+    url = text.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+    if not parts.hostname or (parts.scheme != "https" and not local):
+        raise ConfigError(
+            "WEBAPP_URL must be an https:// URL (http://127.0.0.1 only for local testing)."
+        )
+    return url
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

@@ -10,11 +10,12 @@ from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
 from storage.users import UsersMixin
+from storage.voice import VoiceMixin
 
 __all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin):
+class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:

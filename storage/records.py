@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 Legs = Literal["both", "left", "right"]
+PacingMode = Literal["chat", "voice", "app"]
 FOREVER = date(9999, 12, 31)
 
 
@@ -37,6 +38,7 @@ class UserRecord:
     learn_step: int
     created_at: datetime
     updated_at: datetime
+    pacing_mode: PacingMode = "chat"
 
     @property
     def onboarded(self) -> bool:

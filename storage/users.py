@@ -9,7 +9,7 @@ import aiosqlite
 
 from storage.convert import parse_date, parse_time, parse_utc, time_text, utc_text
 from storage.db import Database
-from storage.records import Legs, UserRecord
+from storage.records import Legs, PacingMode, UserRecord
 
 # Columns a caller may change through update_user (never user_id or consent_at).
 _SETTABLE = frozenset(
@@ -33,6 +33,7 @@ _SETTABLE = frozenset(
         "next_reminder_utc",
         "active",
         "learn_step",
+        "pacing_mode",
     }
 )
 
@@ -74,6 +75,7 @@ def user_from_row(row: aiosqlite.Row) -> UserRecord:
         next_reminder_utc=parse_utc(row["next_reminder_utc"]),
         active=bool(row["active"]),
         learn_step=row["learn_step"],
+        pacing_mode=cast(PacingMode, row["pacing_mode"]),
         created_at=cast(datetime, parse_utc(row["created_at"])),
         updated_at=cast(datetime, parse_utc(row["updated_at"])),
     )

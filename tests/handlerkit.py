@@ -41,6 +41,8 @@ class Sent:
     edits: list[str] = field(default_factory=list)
     document: bytes | None = None
     photo: bytes | None = None
+    voice: bytes | None = None
+    voice_file_id: str = ""
     filename: str = ""
 
     def buttons(self) -> list[tuple[str, str]]:
@@ -138,7 +140,7 @@ class Recorder(BaseRequest):
             markup = json.loads(markup)
         if api == "getMe":
             result = BOT_USER
-        elif api in ("sendMessage", "sendPhoto", "sendDocument"):
+        elif api in ("sendMessage", "sendPhoto", "sendDocument", "sendVoice"):
             chat_id = int(params["chat_id"])
             sent = Sent(
                 chat_id=chat_id,
@@ -149,9 +151,12 @@ class Recorder(BaseRequest):
             )
             if request_data is not None and request_data.contains_files:
                 for name, value in request_data.multipart_data.items():
-                    if name in ("document", "photo"):
+                    if name in ("document", "photo", "voice"):
                         sent.filename = str(value[0])
                         setattr(sent, name, value[1])
+            if api == "sendVoice":
+                given = params.get("voice")
+                sent.voice_file_id = given if isinstance(given, str) else f"voice-{len(self.sent)}"
             self.sent.append(sent)
             result = {
                 "message_id": sent.message_id,
@@ -160,6 +165,12 @@ class Recorder(BaseRequest):
                 "from": BOT_USER,
                 "text": sent.text,
             }
+            if api == "sendVoice":
+                result["voice"] = {
+                    "file_id": sent.voice_file_id,
+                    "file_unique_id": sent.voice_file_id,
+                    "duration": int(params.get("duration", 1)),
+                }
         elif api in ("editMessageText", "editMessageReplyMarkup"):
             target = self.find(int(params["chat_id"]), int(params["message_id"]))
             if target is None:
@@ -289,10 +300,10 @@ class Chat:
 class Kit:
     """The real application, a recorder for its requests, and a settable clock."""
 
-    def __init__(self, db_path: Path, start: datetime | None = None) -> None:
+    def __init__(self, db_path: Path, start: datetime | None = None, **settings_: Any) -> None:
         self.request = Recorder()
         self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        settings = bot.Settings(token=TOKEN, database_path=db_path)
+        settings = bot.Settings(token=TOKEN, database_path=db_path, **settings_)
         self.app = bot.build_application(settings, clock=self.now, request=self.request)
         self.last_update_id = 0
 
@@ -319,9 +330,11 @@ class Kit:
 
 
 @asynccontextmanager
-async def running_kit(db_path: Path, start: datetime | None = None) -> AsyncIterator[Kit]:
+async def running_kit(
+    db_path: Path, start: datetime | None = None, **settings: Any
+) -> AsyncIterator[Kit]:
     """A started application (job queue running) that is shut down cleanly afterwards."""
-    kit = Kit(db_path, start)
+    kit = Kit(db_path, start, **settings)
     await kit.app.initialize()
     await on_startup(kit.app)
     await kit.app.start()
