@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from handlers import workout
+from handlers.workout import runtime as workout_runtime
 from storage import Storage
 from storage.sessions import NewSet
 from tests.handlerkit import Chat, Kit, running_kit
@@ -22,7 +23,7 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(autouse=True)
 def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workout, "TIME_SCALE", 0.02)
+    monkeypatch.setattr(workout_runtime, "TIME_SCALE", 0.02)
 
 
 async def rows(kit: Kit, user_id: int = 42) -> list[tuple[str, int, int, bool, str]]:

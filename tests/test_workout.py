@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext
 from coach import pacing
 from content.model import Cadence
 from handlers import workout
+from handlers.workout import runtime as workout_runtime
 from storage.sessions import NewSet
 from tests.handlerkit import Chat, Kit, Sent, running_kit
 from tests.test_onboarding import START, onboard
@@ -29,7 +30,7 @@ BEAT = re.compile(r"<b>(Rep [^<]*)</b>")
 
 @pytest.fixture(autouse=True)
 def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workout, "TIME_SCALE", SCALE)
+    monkeypatch.setattr(workout_runtime, "TIME_SCALE", SCALE)
 
 
 async def wait_until(predicate: Callable[[], bool], within: float = 5.0) -> None:

@@ -1,0 +1,222 @@
+"""The phases of a set: set-up, the pacing beats, the end of a set, the rest countdown."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from coach import pacing
+from coach.pacing import SetSlot
+from handlers import render
+from handlers.context import BotData, Ctx
+from handlers.workout import runtime
+from handlers.workout.output import edit, gate_open_at, send, send_budget
+from handlers.workout.runtime import REST_TICK_S, Guided, bump, phase_job, scaled, schedule
+from storage.sessions import SetRecord
+
+# --- load: thin timelines rather than drift -------------------------------------------------
+
+
+def _load(data: BotData) -> int:
+    """Chats currently spending edits: pacing ones fully, resting ones at one edit per tick."""
+    pacing_now = resting = 0
+    for rt in data.runtime.values():
+        if isinstance(rt, Guided):
+            if rt.phase == "pacing":
+                pacing_now += 1
+            elif rt.phase == "rest":
+                resting += 1
+    return pacing_now + math.ceil(resting / REST_TICK_S)
+
+
+def _rethin(data: BotData, rt: Guided) -> None:
+    gap = pacing.min_gap_for_load(_load(data))
+    if gap != rt.gap or not rt.beats:
+        rt.gap = gap
+        rt.beats = (
+            rt.full_beats
+            if gap <= pacing.MIN_EDIT_GAP_S
+            else pacing.thin_timeline(rt.full_beats, gap)
+        )
+
+
+# --- the phases of a set --------------------------------------------------------------------
+
+
+def current_title(rt: Guided, slot: SetSlot | None = None) -> str:
+    """The title of a set (the current one by default)."""
+    slot = slot or rt.slot
+    return render.set_title(slot.number, slot.sets, slot.side)
+
+
+def _logged_label(row: SetRecord | None) -> str:
+    if row is None:
+        return ""
+    return render.logged_label(row.reps, row.skipped)
+
+
+def over_screen(rt: Guided, rest_left: int | None, *, final: bool = False) -> str:
+    """The end-of-set screen: what was logged, the next set, the rest left."""
+    slot = rt.slot
+    next_label = ""
+    if not final and rt.next_index is not None:
+        upcoming = rt.slots[rt.next_index]
+        next_label = render.next_set_label(
+            upcoming.number, upcoming.sets, upcoming.side, upcoming.side != slot.side
+        )
+    return render.set_over_screen(
+        slot.number,
+        slot.sets,
+        slot.side,
+        _logged_label(rt.done.get(rt.index)),
+        next_label,
+        rest_left,
+    )
+
+
+async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> None:
+    """Send the set-up line and Go for slot `index`; tidy the previous set's message."""
+    bump(rt)
+    previous = rt.message_id
+    previous_text = over_screen(rt, None, final=True) if previous is not None else ""
+    rt.index = index
+    rt.next_index = None
+    rt.phase = "setup"
+    rt.shown_at = -1.0
+    slot = rt.slot
+    change = ""
+    if slot.side_change:
+        change = rt.preset.change_side.format(side=slot.side)
+    text = render.set_setup(
+        intro,
+        slot.number,
+        slot.sets,
+        slot.side,
+        rt.preset.setup.format(side=slot.side),
+        change,
+        rt.cue(slot),
+    )
+    message = await send(context, rt, text, render.setup_keyboard(rt.session.session_id, index))
+    rt.message_id = message.message_id
+    if previous is not None and previous != rt.message_id:
+        await edit(context, rt, previous, previous_text, None)
+
+
+async def go(context: Ctx, rt: Guided) -> None:
+    """Start pacing the current set from its first beat."""
+    bump(rt)
+    rt.phase = "pacing"
+    rt.full_beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
+    rt.beats = ()
+    _rethin(context.bot_data, rt)
+    rt.shown_at = -1.0
+    rt.rebase = True
+    await advance(context, rt)
+
+
+async def advance(context: Ctx, rt: Guided) -> None:
+    """Show the beat that is due (skipping any missed), then schedule the next one."""
+    now = time.monotonic()
+    budget = send_budget(context.bot_data)
+    ready_at = max(gate_open_at(rt), budget.free_at(now))
+    if now < ready_at:
+        # No room now: try again then, showing whichever beat is due by that time.
+        schedule(context, rt, _beat_job, ready_at - now)
+        return
+    _rethin(context.bot_data, rt)
+    beats = rt.beats
+    following = next((i for i, b in enumerate(beats) if b.at_s > rt.shown_at), len(beats) - 1)
+    if rt.rebase:
+        # The set starts (or resumes) when the user can see it, however busy the bot is.
+        rt.rebase = False
+        rt.t0 = now - scaled(beats[following].at_s)
+    elapsed = (now - rt.t0) / runtime.TIME_SCALE
+    index = max(following, pacing.beat_index_at(beats, elapsed))
+    beat = beats[index]
+    if beat.kind == "end":
+        await finish_set(context, rt)
+        return
+    slot = rt.slot
+    line = render.beat_line(
+        beat.kind, beat.rep, beat.reps, beat.count, beat.remaining, rt.cadence.four_count
+    )
+    text = render.pacing_screen(slot.number, slot.sets, slot.side, line, rt.cue(slot))
+    assert rt.message_id is not None
+    planned = rt.t0 + scaled(beat.at_s)
+    rt.shown_at = beat.at_s
+    await edit(
+        context, rt, rt.message_id, text, render.pacing_keyboard(rt.session.session_id, False)
+    )
+    for observer in runtime.beat_observers:
+        observer(rt.chat_id, rt.message_id, planned, text)
+    upcoming = beats[index + 1]
+    schedule(context, rt, _beat_job, rt.t0 + scaled(upcoming.at_s) - time.monotonic())
+
+
+# One beat of the pacing chain.
+_beat_job = phase_job("pacing", advance)
+
+
+def _next_slot(rt: Guided) -> int | None:
+    """The first set after the current one that has no row yet."""
+    for slot in rt.slots[rt.index + 1 :]:
+        if slot.index not in rt.done:
+            return slot.index
+    return None
+
+
+async def finish_set(context: Ctx, rt: Guided, *, rest: bool = True) -> None:
+    """The current set is over: prompt for the log, then rest (or wait after the last set)."""
+    bump(rt)
+    if rt.index not in rt.done:
+        rt.finished.add(rt.index)
+    rt.next_index = _next_slot(rt)
+    assert rt.message_id is not None
+    if rt.next_index is None:
+        rt.phase = "waiting"
+        await edit(
+            context,
+            rt,
+            rt.message_id,
+            over_screen(rt, None),
+            render.stop_keyboard(rt.session.session_id),
+        )
+        return
+    rest_s = rt.cadence.rest_s if rest else 0
+    if rest_s <= 0:
+        await start_setup(context, rt, rt.next_index)
+        return
+    rt.phase = "rest"
+    rt.rest_until = time.monotonic() + scaled(rest_s)
+    await show_rest(context, rt)
+
+
+def _rest_tick(data: BotData) -> int:
+    gap = pacing.min_gap_for_load(_load(data))
+    return REST_TICK_S * max(1, math.ceil(gap))
+
+
+async def show_rest(context: Ctx, rt: Guided) -> None:
+    """Edit the rest countdown (on a tick boundary) and schedule the next tick or the next set."""
+    left = (rt.rest_until - time.monotonic()) / runtime.TIME_SCALE
+    if left <= 0.05:
+        assert rt.next_index is not None
+        await start_setup(context, rt, rt.next_index)
+        return
+    tick = _rest_tick(context.bot_data)
+    shown = math.ceil(left - 0.05)
+    assert rt.message_id is not None
+    await edit(
+        context,
+        rt,
+        rt.message_id,
+        over_screen(rt, shown),
+        render.rest_keyboard(rt.session.session_id),
+    )
+    # Next tick on the next multiple of `tick` seconds left (45 s -> 40, 35, ...), or the end.
+    next_left = (math.ceil(left - 0.05) - 1) // tick * tick
+    schedule(context, rt, _rest_job, scaled(left - next_left))
+
+
+# One tick of the rest countdown.
+_rest_job = phase_job("rest", show_rest)

@@ -1,0 +1,287 @@
+"""Starting, continuing and ending guided sessions; start-up and the silence check."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Final
+
+from coach import pacing
+from handlers import render
+from handlers.context import Ctx
+from handlers.dose import todays_plan
+from handlers.planning import local_today, reschedule
+from handlers.workout.checkin import send_summary
+from handlers.workout.output import edit
+from handlers.workout.pacer import current_title, finish_set, over_screen, show_rest, start_setup
+from handlers.workout.runtime import (
+    App,
+    Guided,
+    end_runtime,
+    guided,
+    session_cadence,
+    session_slots,
+)
+from storage.records import UserRecord
+from storage.sessions import SessionRecord, SetRecord
+
+log = logging.getLogger(__name__)
+
+
+SILENCE: Final = timedelta(hours=1)
+SILENCE_CHECK_S: Final = 60.0
+# Telegram stops redelivering an update long before this; older ids needn't be remembered.
+PROCESSED_UPDATES_KEPT: Final = timedelta(days=2)
+
+# --- starting, continuing and ending sessions ----------------------------------------------
+
+
+async def begin(
+    context: Ctx,
+    user: UserRecord,
+    session: SessionRecord,
+    chat_id: int,
+    intro: str,
+) -> None:
+    """Make the runtime for a session and show the set-up of its first free set."""
+    data = context.bot_data
+    preset = data.program.preset(session.preset)
+    rows = await data.storage.session_sets(user.user_id, session.session_id)
+    rt = Guided(
+        user_id=user.user_id,
+        chat_id=chat_id,
+        session=session,
+        preset=preset,
+        cadence=session_cadence(preset, session),
+        slots=session_slots(session),
+        cues=data.program.cues_for(preset),
+        last_activity=data.now(),
+    )
+    for row in rows:
+        index = rt.slot_of(row.leg, row.set_no)
+        if index is not None:
+            rt.done[index] = row
+    first = next((s.index for s in rt.slots if s.index not in rt.done), None)
+    if first is None:
+        return
+    data.runtime[user.user_id] = rt
+    async with rt.lock:
+        await start_setup(context, rt, first, intro)
+
+
+async def start_new(context: Ctx, user: UserRecord, chat_id: int) -> None:
+    """Open today's session at today's dose and show its first set."""
+    data = context.bot_data
+    now = data.now()
+    plan = await todays_plan(data.storage, data.program, user)
+    dose = plan.dose
+    preset = data.program.preset(user.preset)
+    session = await data.storage.open_session(
+        user.user_id,
+        now,
+        local_today(user, now),
+        preset=preset.key,
+        legs=user.legs,
+        sets=dose.sets,
+        reps=dose.reps,
+        hold_s=dose.hold_s,
+    )
+    slots = session_slots(session)
+    seconds = pacing.session_duration_s(session_cadence(preset, session), slots)
+    intro = render.session_intro(
+        dose.sets,
+        dose.reps,
+        user.legs,
+        dose.hold_s,
+        preset.cadence.four_count,
+        seconds,
+        plan.reason.value,
+    )
+    await begin(context, user, session, chat_id, intro)
+
+
+async def open_workout(context: Ctx, user_id: int, chat_id: int) -> None:
+    """/workout and Start now: today's session, or an offer to continue today's partial one."""
+    data = context.bot_data
+    bot = context.bot
+    user = await data.storage.get_user(user_id)
+    if user is None:
+        await bot.send_message(chat_id, render.need_start())
+        return
+    if not user.onboarded:
+        await bot.send_message(chat_id, render.finish_onboarding_first())
+        return
+    rt = guided(context, user_id)
+    if rt is not None:
+        rt.last_activity = data.now()
+        await bot.send_message(
+            chat_id,
+            render.session_running(current_title(rt)),
+            reply_markup=render.stop_keyboard(rt.session.session_id),
+        )
+        return
+    latest = await data.storage.latest_session_on(user_id, local_today(user, data.now()))
+    if latest is not None:
+        rows = await data.storage.session_sets(user_id, latest.session_id)
+        filled = {(r.leg, r.set_no) for r in rows}
+        free = [s for s in session_slots(latest) if (s.side, s.number) not in filled]
+        if latest.status == "open" and not rows:
+            await begin(context, user, latest, chat_id, "")
+            return
+        if free and latest.status in ("open", "partial"):
+            await bot.send_message(
+                chat_id,
+                render.continue_offer(len(filled & _slot_keys(latest)), latest.slots_planned),
+                reply_markup=render.continue_keyboard(latest.session_id),
+            )
+            return
+        if not free:
+            await bot.send_message(
+                chat_id, render.done_today(), reply_markup=render.another_keyboard()
+            )
+            return
+    await start_new(context, user, chat_id)
+
+
+def _slot_keys(session: SessionRecord) -> set[tuple[str, int]]:
+    return {(s.side, s.number) for s in session_slots(session)}
+
+
+async def close_running_session(context: Ctx, user_id: int, reason: str) -> bool:
+    """End the user's running session as partial (for /stop, sharp pain, silence); True if one was.
+
+    The guided pacing stops and its message loses its buttons; nothing else is sent.
+    """
+    data = context.bot_data
+    now = data.now()
+    ended = False
+    rt = guided(context, user_id)
+    if rt is not None:
+        async with rt.lock:
+            if guided(context, user_id) is rt:
+                title = current_title(rt)
+                end_runtime(context, rt)
+                ended = True
+                if rt.message_id is not None:
+                    text = (
+                        render.session_closed_silence(title)
+                        if reason == "silence"
+                        else render.set_stopped(title)
+                    )
+                    await edit(context, rt, rt.message_id, text, None)
+    for session in await data.storage.open_sessions(user_id):
+        closed, _ = await data.storage.close_session(user_id, session.session_id, now)
+        ended = ended or closed
+    if ended:
+        log.info("closed user %s's session (%s)", user_id, reason)
+    return ended
+
+
+async def complete(
+    context: Ctx,
+    user: UserRecord,
+    session: SessionRecord,
+    chat_id: int,
+    prefix: str,
+    rows: Sequence[SetRecord] = (),
+) -> None:
+    """A session just ended with every set recorded: summary, pain check, next reminder.
+
+    `rows` are the sets that completed it (the last set's message then says what was logged).
+    """
+    rt = guided(context, user.user_id)
+    if rt is None or rt.session.session_id != session.session_id:
+        await send_summary(context, session, chat_id, prefix)
+        await reschedule(context, user)
+        return
+    async with rt.lock:
+        end_runtime(context, rt)
+        for row in rows:
+            index = rt.slot_of(row.leg, row.set_no)
+            if index is not None:
+                rt.done[index] = row
+        await send_summary(context, session, chat_id, prefix)
+        rt.last_out = time.monotonic()
+        if rt.message_id is not None:
+            # Tidied a second after the summary (the chat's gate defers it).
+            await edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
+    await reschedule(context, user)
+
+
+async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None:
+    """After sets were committed in a guided session: a set logged ahead of its pacing ends it."""
+    async with rt.lock:
+        if guided(context, rt.user_id) is not rt:
+            return
+        rt.last_activity = context.bot_data.now()
+        # The confirmation was just sent to this chat: the next edit keeps a second away from it.
+        rt.last_out = max(rt.last_out, time.monotonic())
+        current_logged: SetRecord | None = None
+        for row in rows:
+            index = rt.slot_of(row.leg, row.set_no)
+            if index is None:
+                continue
+            rt.done[index] = row
+            rt.finished.discard(index)
+            if index == rt.index:
+                current_logged = row
+        if current_logged is None:
+            return
+        if rt.phase in ("setup", "pacing", "paused"):
+            # Skipped: no rest is needed before the next set.
+            await finish_set(context, rt, rest=not current_logged.skipped)
+        elif rt.phase == "waiting" and rt.message_id is not None:
+            await edit(
+                context,
+                rt,
+                rt.message_id,
+                over_screen(rt, None),
+                render.stop_keyboard(rt.session.session_id),
+            )
+        elif rt.phase == "rest":
+            await show_rest(context, rt)
+
+
+def on_undone(context: Ctx, rt: Guided, row: SetRecord) -> None:
+    """After a set was removed by undo: its slot can be logged again."""
+    index = rt.slot_of(row.leg, row.set_no)
+    if index is not None and rt.done.get(index) == row:
+        del rt.done[index]
+
+
+# --- start-up and the silence job -----------------------------------------------------------
+
+
+async def on_startup(application: App) -> None:
+    """Close sessions a restart interrupted and start the silence check."""
+    data = application.bot_data
+    closed = await data.storage.close_open_sessions(data.now())
+    if closed:
+        log.info("closed %d session(s) interrupted by a restart", closed)
+    queue = application.job_queue
+    assert queue is not None
+    queue.run_repeating(
+        close_silent_sessions,
+        interval=SILENCE_CHECK_S,
+        first=SILENCE_CHECK_S,
+        name="workout-silence",
+        job_kwargs={"misfire_grace_time": int(SILENCE_CHECK_S)},
+    )
+
+
+async def close_silent_sessions(context: Ctx) -> None:
+    """Close sessions without any activity for an hour as partial."""
+    data = context.bot_data
+    now = data.now()
+    cutoff = now - SILENCE
+    for user_id, rt in list(data.runtime.items()):
+        if isinstance(rt, Guided) and rt.last_activity < cutoff:
+            await close_running_session(context, user_id, "silence")
+    for user_id, session_id in await data.storage.silent_sessions(cutoff):
+        rt = guided(context, user_id)
+        if rt is not None and rt.session.session_id == session_id:
+            continue  # recently active in a guided session
+        await data.storage.close_session(user_id, session_id, now)
+    await data.storage.prune_processed_updates(now - PROCESSED_UPDATES_KEPT)
