@@ -16,7 +16,8 @@ def parse_utc(text: str | None) -> datetime | None:
     """UTC ISO-8601 text back to an aware datetime."""
     if not text:
         return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    moment = datetime.fromisoformat(text)  # Python 3.11 reads the "Z" suffix as UTC
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def parse_date(text: str | None) -> date | None:
