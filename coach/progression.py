@@ -52,6 +52,10 @@ class Suggestion:
     before: int  # for "weight": 0 (no weight) -> 1 (ankle weight)
     after: int
 
+    def beyond_source(self, ladder: Progression) -> bool:
+        """True when this step is the coach's suggestion rather than the preset's source's."""
+        return ladder.coach_rung(self.kind, self.after)
+
     @property
     def key(self) -> str:
         """A short stable key for callback data and storage, e.g. ``hold-2-3``."""
@@ -110,7 +114,7 @@ class Plan:
 
 
 def next_step(dose: Dose, ladder: Progression) -> Suggestion | None:
-    """The one step up from `dose` (hold, then reps, then weight), or None at the top."""
+    """The one step up a preset's own ladder (hold, then reps, then weight), or None at the top."""
     # A dose without a hold (the Army 4-count) keeps its cadence: a hold would change the drill.
     if dose.hold_s > 0:
         longer = [h for h in ladder.holds_s if h > dose.hold_s]
@@ -119,7 +123,8 @@ def next_step(dose: Dose, ladder: Progression) -> Suggestion | None:
     more = [r for r in ladder.reps if r > dose.reps]
     if more:
         return Suggestion("reps", dose.reps, min(more))
-    if not dose.ankle_weight:
+    # A ladder without a weight (the back-lying raise, the Army drill) ends at its last rung.
+    if not dose.ankle_weight and ladder.weight:
         return Suggestion("weight", 0, 1)
     return None
 

@@ -3,11 +3,13 @@
 from content.load import ContentError, load_program
 from content.model import (
     Cadence,
+    Cue,
     Mistake,
     Position,
     Preset,
     Program,
     Progression,
+    Source,
     Step,
     Variation,
 )
@@ -15,11 +17,13 @@ from content.model import (
 __all__ = [
     "Cadence",
     "ContentError",
+    "Cue",
     "Mistake",
     "Position",
     "Preset",
     "Program",
     "Progression",
+    "Source",
     "Step",
     "Variation",
     "load_program",

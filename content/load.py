@@ -8,12 +8,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from content.model import (
+    LEVERS,
+    BetweenReps,
     Cadence,
+    Cue,
+    Lever,
     Mistake,
     Position,
     Preset,
     Program,
     Progression,
+    Source,
     Step,
     Variation,
 )
@@ -32,7 +37,9 @@ _KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Plain text only: the renderer escapes everything, so markup would show up literally.
 _HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z!]|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+);")
 _PLACEHOLDER = "{side}"
+_STEP_PLACEHOLDERS = ("{side}", "{other}")
 _POSITIONS: tuple[Position, ...] = ("side", "back")
+_BETWEEN: tuple[BetweenReps, ...] = ("hover", "floor")
 
 _PROGRAM_KEYS = (
     "slug",
@@ -41,19 +48,21 @@ _PROGRAM_KEYS = (
     "safety",
     "consent",
     "default_preset",
+    "sources",
     "presets",
     "cues",
-    "side_only_cues",
     "mistakes",
     "variations",
-    "progression",
 )
 _PRESET_KEYS = (
     "key",
     "label",
     "source",
+    "source_note",
+    "purpose",
     "summary",
     "position",
+    "between_reps",
     "sets",
     "reps",
     "reps_range",
@@ -62,12 +71,16 @@ _PRESET_KEYS = (
     "setup",
     "change_side",
     "steps",
+    "cues",
+    "ladder",
 )
 _CADENCE_KEYS = ("lift_s", "hold_s", "lower_s", "pause_s", "rest_s", "four_count")
-_STEP_KEYS = ("title", "text")
-_MISTAKE_KEYS = ("mistake", "fix")
-_VARIATION_KEYS = ("name", "text", "advanced")
-_PROGRESSION_KEYS = ("holds_s", "reps", "weight")
+_STEP_KEYS = ("title", "text", "one_leg")
+_SOURCE_KEYS = ("key", "short", "name")
+_CUE_KEYS = ("key", "text", "source", "positions", "between_reps")
+_MISTAKE_KEYS = ("mistake", "fix", "presets")
+_VARIATION_KEYS = ("name", "text", "advanced", "presets")
+_LADDER_KEYS = ("levers", "max_reps", "holds_s", "reps", "weight")
 
 
 class ContentError(ValueError):
@@ -209,8 +222,40 @@ class _Table:
             for index, item in enumerate(items)
         )
 
-    def ladder(self, key: str, maximum: int) -> tuple[int, ...]:
-        """A non-empty, strictly increasing array of positive integers."""
+    def step_text(self, key: str, *, optional: bool = False) -> str:
+        """A plain-text string that may name {side} and {other} ("" allowed when optional)."""
+        return _text(
+            self.file,
+            self.field(key),
+            self.data[key],
+            placeholders=_STEP_PLACEHOLDERS,
+            optional=optional,
+        )
+
+    def words(self, key: str, options: tuple[str, ...], *, empty: bool = False) -> tuple[str, ...]:
+        """An array of distinct strings, each one of `options` (empty only if allowed)."""
+        value = self.data[key]
+        if not isinstance(value, list):
+            raise self.error(key, f"expected an array, got {_describe(value)}")
+        if not value and not empty:
+            raise self.error(key, "expected a non-empty array, got an empty one")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or item not in options:
+                expected = " or ".join(repr(option) for option in options)
+                raise _error(
+                    self.file,
+                    f"{self.field(key)}[{index}]",
+                    f"expected {expected}, got {_describe(item)}",
+                )
+            if item in value[:index]:
+                raise _error(self.file, f"{self.field(key)}[{index}]", f"repeats {item!r}")
+        return tuple(value)
+
+    def ladder(self, key: str, maximum: int, *, empty: bool = False) -> tuple[int, ...]:
+        """A strictly increasing array of positive integers (non-empty unless allowed)."""
+        value = self.data[key]
+        if empty and value == []:
+            return ()
         items = self.array(key)
         values = tuple(
             _integer(self.file, f"{self.field(key)}[{index}]", item, 1, maximum)
@@ -231,9 +276,19 @@ def _error(file: str, field: str, message: str) -> ContentError:
     return ContentError(f"{file}: {field}: {message}")
 
 
-def _text(file: str, field: str, value: object, *, template: bool = False) -> str:
+def _text(
+    file: str,
+    field: str,
+    value: object,
+    *,
+    template: bool = False,
+    placeholders: tuple[str, ...] = (),
+    optional: bool = False,
+) -> str:
     if not isinstance(value, str):
         raise _error(file, field, f"expected a string, got {_describe(value)}")
+    if optional and value == "":
+        return value
     if not value.strip():
         raise _error(file, field, f"expected a non-empty string, got {_describe(value)}")
     if value != value.strip():
@@ -244,16 +299,24 @@ def _text(file: str, field: str, value: object, *, template: bool = False) -> st
         )
     if _HTML_RE.search(value):
         raise _error(file, field, "contains HTML markup; texts are plain (the renderer escapes)")
-    rest = value.replace(_PLACEHOLDER, "") if template else value
-    if template and rest == value:
+    allowed = (_PLACEHOLDER,) if template else placeholders
+    rest = value
+    for placeholder in allowed:
+        rest = rest.replace(placeholder, "")
+    if template and _PLACEHOLDER not in value:
         raise _error(file, field, f"expected the placeholder {_PLACEHOLDER}, found none")
     if "{" in rest or "}" in rest:
-        allowed = (
-            f"the only placeholder allowed is {_PLACEHOLDER}"
-            if template
-            else f"placeholders are only allowed in setup and change_side ({_PLACEHOLDER})"
-        )
-        raise _error(file, field, f"contains a stray brace; {allowed}")
+        if template:
+            message = f"the only placeholder allowed is {_PLACEHOLDER}"
+        elif allowed:
+            names = " and ".join(allowed)
+            message = f"the only placeholders allowed here are {names}"
+        else:
+            message = (
+                f"placeholders are only allowed in setup and change_side ({_PLACEHOLDER}) "
+                "and in steps ({side}, {other})"
+            )
+        raise _error(file, field, f"contains a stray brace; {message}")
     return value
 
 
@@ -270,7 +333,13 @@ def _integer(file: str, field: str, value: object, minimum: int, maximum: int) -
 
 
 def _program(table: _Table) -> Program:
-    presets = tuple(_preset(item) for item in table.tables("presets", _PRESET_KEYS))
+    sources = _sources(table)
+    cues = _cues(table, {source.key for source in sources})
+    by_key = {cue.key: cue for cue in cues}
+    source_keys = {source.key for source in sources}
+    presets = tuple(
+        _preset(item, by_key, source_keys) for item in table.tables("presets", _PRESET_KEYS)
+    )
     seen: dict[str, int] = {}
     for index, preset in enumerate(presets):
         if preset.key in seen:
@@ -285,12 +354,7 @@ def _program(table: _Table) -> Program:
         raise table.error(
             "default_preset", f"no preset has key {default!r} (keys: {', '.join(seen)})"
         )
-    progression = table.table("progression", _PROGRESSION_KEYS)
-    cues = table.texts("cues")
-    side_only = table.texts("side_only_cues")
-    for index, cue in enumerate(side_only):
-        if cue not in cues:
-            raise table.error(f"side_only_cues[{index}]", f"not one of the cues: {cue!r}")
+    keys = tuple(seen)
     return Program(
         slug=table.identifier("slug"),
         title=table.text("title"),
@@ -298,58 +362,199 @@ def _program(table: _Table) -> Program:
         safety=table.text("safety"),
         consent=table.text("consent"),
         default_preset=default,
+        sources=sources,
         presets=presets,
         cues=cues,
-        side_only_cues=side_only,
         mistakes=tuple(
-            Mistake(mistake=item.text("mistake"), fix=item.text("fix"))
+            Mistake(
+                mistake=item.text("mistake"),
+                fix=item.text("fix"),
+                presets=item.words("presets", keys),
+            )
             for item in table.tables("mistakes", _MISTAKE_KEYS)
         ),
         variations=tuple(
             Variation(
-                name=item.text("name"), text=item.text("text"), advanced=item.boolean("advanced")
+                name=item.text("name"),
+                text=item.text("text"),
+                advanced=item.boolean("advanced"),
+                presets=item.words("presets", keys),
             )
             for item in table.tables("variations", _VARIATION_KEYS)
-        ),
-        progression=Progression(
-            holds_s=progression.ladder("holds_s", MAX_PHASE_S),
-            reps=progression.ladder("reps", MAX_REPS),
-            weight=progression.text("weight"),
         ),
     )
 
 
-def _preset(table: _Table) -> Preset:
+def _sources(table: _Table) -> tuple[Source, ...]:
+    sources: list[Source] = []
+    for item in table.tables("sources", _SOURCE_KEYS):
+        key = item.identifier("key")
+        if any(source.key == key for source in sources):
+            raise item.error("key", f"duplicate source key {key!r}")
+        sources.append(Source(key=key, short=item.text("short"), name=item.text("name")))
+    return tuple(sources)
+
+
+def _cues(table: _Table, sources: set[str]) -> tuple[Cue, ...]:
+    cues: list[Cue] = []
+    for item in table.tables("cues", _CUE_KEYS):
+        key = item.identifier("key")
+        if any(cue.key == key for cue in cues):
+            raise item.error("key", f"duplicate cue key {key!r}")
+        source = item.identifier("source")
+        if source not in sources:
+            raise item.error("source", f"no source has key {source!r}")
+        positions = item.words("positions", _POSITIONS)
+        between = item.words("between_reps", _BETWEEN)
+        cues.append(
+            Cue(
+                key=key,
+                text=item.text("text"),
+                source=source,
+                positions=tuple(p for p in _POSITIONS if p in positions),
+                between_reps=tuple(b for b in _BETWEEN if b in between),
+            )
+        )
+    return tuple(cues)
+
+
+def _preset(table: _Table, cues: Mapping[str, Cue], sources: set[str]) -> Preset:
     reps_range = _reps_range(table)
     reps = table.integer("reps", 1, MAX_REPS)
     if not reps_range[0] <= reps <= reps_range[1]:
         raise table.error("reps", f"{reps} is outside reps_range {reps_range[0]}..{reps_range[1]}")
-    position = table.choice("position", _POSITIONS)
-    cadence = table.table("cadence", _CADENCE_KEYS)
+    position: Position = "side" if table.choice("position", _POSITIONS) == "side" else "back"
+    between: BetweenReps = "hover" if table.choice("between_reps", _BETWEEN) == "hover" else "floor"
+    source = table.identifier("source")
+    if source not in sources:
+        raise table.error("source", f"no source has key {source!r}")
+    cadence_table = table.table("cadence", _CADENCE_KEYS)
+    cadence = Cadence(
+        lift_s=cadence_table.integer("lift_s", 1, MAX_PHASE_S),
+        hold_s=cadence_table.integer("hold_s", 0, MAX_PHASE_S),
+        lower_s=cadence_table.integer("lower_s", 1, MAX_PHASE_S),
+        pause_s=cadence_table.integer("pause_s", 0, MAX_PHASE_S),
+        rest_s=cadence_table.integer("rest_s", 1, MAX_REST_S),
+        four_count=cadence_table.boolean("four_count"),
+    )
     return Preset(
         key=table.identifier("key"),
         label=table.text("label"),
-        source=table.text("source"),
+        source=source,
+        source_note=table.text("source_note"),
+        purpose=table.text("purpose"),
         summary=table.text("summary"),
-        position="side" if position == "side" else "back",
+        position=position,
+        between_reps=between,
         sets=table.integer("sets", 1, MAX_SETS),
         reps=reps,
         reps_range=reps_range,
         height=table.text("height"),
-        cadence=Cadence(
-            lift_s=cadence.integer("lift_s", 1, MAX_PHASE_S),
-            hold_s=cadence.integer("hold_s", 0, MAX_PHASE_S),
-            lower_s=cadence.integer("lower_s", 1, MAX_PHASE_S),
-            pause_s=cadence.integer("pause_s", 0, MAX_PHASE_S),
-            rest_s=cadence.integer("rest_s", 1, MAX_REST_S),
-            four_count=cadence.boolean("four_count"),
-        ),
+        cadence=cadence,
         setup=table.template("setup"),
         change_side=table.template("change_side"),
         steps=tuple(
-            Step(title=item.text("title"), text=item.text("text"))
+            Step(
+                title=item.text("title"),
+                text=item.step_text("text"),
+                one_leg=item.step_text("one_leg", optional=True),
+            )
             for item in table.tables("steps", _STEP_KEYS)
         ),
+        cues=_preset_cues(table, cues, position, between),
+        ladder=_ladder(table, position, reps, reps_range, cadence),
+    )
+
+
+def _preset_cues(
+    table: _Table, cues: Mapping[str, Cue], position: Position, between: BetweenReps
+) -> tuple[Cue, ...]:
+    """The preset's cues; one that contradicts how the preset is done is an error."""
+    chosen: list[Cue] = []
+    for index, key in enumerate(table.array("cues")):
+        field = f"{table.field('cues')}[{index}]"
+        if not isinstance(key, str) or key not in cues:
+            raise _error(table.file, field, f"no cue has key {_describe(key)}")
+        cue = cues[key]
+        if cue in chosen:
+            raise _error(table.file, field, f"repeats cue {key!r}")
+        if position not in cue.positions:
+            raise _error(
+                table.file,
+                field,
+                f"cue {key!r} is for lying on the {' or '.join(cue.positions)}; "
+                f"this preset lies on the {position}",
+            )
+        if between not in cue.between_reps:
+            raise _error(
+                table.file,
+                field,
+                f"cue {key!r} contradicts this preset: it is for presets whose leg "
+                f"{' or '.join(_BETWEEN_WORDS[b] for b in cue.between_reps)} between reps, "
+                f"and this one's {_BETWEEN_WORDS[between]} (between_reps = {between!r})",
+            )
+        chosen.append(cue)
+    return tuple(chosen)
+
+
+_BETWEEN_WORDS = {"hover": "stays just off the floor", "floor": "goes back to the floor"}
+
+
+def _ladder(
+    table: _Table,
+    position: Position,
+    reps: int,
+    reps_range: tuple[int, int],
+    cadence: Cadence,
+) -> Progression:
+    """A preset's progression ladder, kept within its source (see medial.toml's header)."""
+    ladder = table.table("ladder", _LADDER_KEYS)
+    levers = ladder.words("levers", LEVERS, empty=True)
+    max_reps = ladder.integer("max_reps", 0, MAX_REPS)
+    holds = ladder.ladder("holds_s", MAX_PHASE_S, empty=True)
+    rungs = ladder.ladder("reps", MAX_REPS)
+    weight = ladder.data["weight"]
+    if weight != "":
+        weight = ladder.text("weight")
+    elif not isinstance(weight, str):
+        raise ladder.error("weight", f"expected a string, got {_describe(weight)}")
+    if reps not in rungs:
+        raise ladder.error("reps", f"must include the preset's own reps ({reps})")
+    if max_reps:
+        if reps_range[1] > max_reps:
+            raise ladder.error(
+                "max_reps", f"{max_reps} is below the preset's reps_range ({reps_range[1]})"
+            )
+        for index, value in enumerate(rungs):
+            if value > max_reps:
+                raise _error(
+                    table.file,
+                    f"{ladder.field('reps')}[{index}]",
+                    f"{value} reps is past the source's limit of {max_reps} (max_reps)",
+                )
+    if cadence.hold_s == 0 and holds:
+        raise ladder.error(
+            "holds_s", "this preset has no hold (cadence.hold_s = 0); its ladder can't add one"
+        )
+    if cadence.hold_s and cadence.hold_s not in holds:
+        raise ladder.error("holds_s", f"must include the preset's own hold ({cadence.hold_s} s)")
+    if weight:
+        if position == "back":
+            raise ladder.error(
+                "weight", "no ankle weight on a raise lying on the back (it loads the lower back)"
+            )
+        if "weight" not in levers:
+            raise ladder.error(
+                "weight", "the preset's source names no weight (add 'weight' to levers if it does)"
+            )
+    typed_levers: tuple[Lever, ...] = tuple(lever for lever in LEVERS if lever in levers)
+    return Progression(
+        holds_s=holds,
+        reps=rungs,
+        weight=weight,
+        levers=typed_levers,
+        source_reps=reps_range[1],
+        source_hold_s=cadence.hold_s,
     )
 
 

@@ -28,6 +28,7 @@ def register_handlers(application: App) -> None:
         learn,
         logging_sets,
         onboarding,
+        pacing_mode,
         privacy,
         progress,
         reminders,
@@ -50,10 +51,12 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("cues", learn.cues))
     add(CommandHandler("mistakes", learn.mistakes))
     add(CommandHandler("variations", learn.variations))
+    add(CommandHandler("sources", learn.sources))
     add(CommandHandler("settings", settings.settings))
     add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
     add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
     add(CallbackQueryHandler(settings.menu_button, pattern=r"^menu:"))
+    add(CallbackQueryHandler(pacing_mode.button, pattern=r"^pace:"))
     add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
     add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
     # --- workout (guided sets, logging) ---

@@ -1,4 +1,4 @@
-"""/learn (one edited message with Back/Next), /cues, /mistakes, /variations and /help."""
+"""/learn (one edited message with Back/Next), /cues, /mistakes, /variations, /sources, /help."""
 
 from __future__ import annotations
 
@@ -7,24 +7,29 @@ from telegram.error import BadRequest
 
 from handlers import render
 from handlers.context import Ctx
+from handlers.views import learn as view
+from handlers.views.sources import sources_text
 
 
-async def _preset_key(update: Update, context: Ctx) -> str:
-    """The user's preset, or the default for someone without a profile."""
+async def _profile(update: Update, context: Ctx) -> tuple[str, str]:
+    """(preset key, legs) of the user, or the defaults for someone without a profile."""
     data = context.bot_data
     tg_user = update.effective_user
     user = await data.storage.get_user(tg_user.id) if tg_user else None
-    return user.preset if user else data.program.default_preset
+    if user is None:
+        return data.program.default_preset, "both"
+    return user.preset, user.legs
 
 
 async def learn(update: Update, context: Ctx) -> None:
-    """/learn: the first step of the user's preset."""
+    """/learn: the first step of the user's preset, worded for their legs."""
     message = update.effective_message
     if message is None:
         return
-    preset = context.bot_data.program.preset(await _preset_key(update, context))
+    key, legs = await _profile(update, context)
+    preset = context.bot_data.program.preset(key)
     await message.reply_text(
-        render.learn_step(preset, 0), reply_markup=render.learn_keyboard(preset, 0)
+        view.learn_step(preset, 0, legs), reply_markup=view.learn_keyboard(preset, 0)
     )
 
 
@@ -46,8 +51,9 @@ async def learn_button(update: Update, context: Ctx) -> None:
         await query.answer(render.stale_button())
         return
     await query.answer()
-    text = render.learn_step(preset, index)
-    markup = render.learn_keyboard(preset, index)
+    _, legs = await _profile(update, context)
+    text = view.learn_step(preset, index, legs)
+    markup = view.learn_keyboard(preset, index)
     if fresh and query.message is not None:
         # From another message (onboarding, a reminder): start a new walk-through below it.
         await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
@@ -61,11 +67,11 @@ async def learn_button(update: Update, context: Ctx) -> None:
 
 
 async def cues(update: Update, context: Ctx) -> None:
-    """/cues: the form checklist."""
+    """/cues: the form checklist of the user's preset."""
     if update.effective_message:
         program = context.bot_data.program
-        preset = program.preset(await _preset_key(update, context))
-        await update.effective_message.reply_text(render.cues(program, preset))
+        key, _ = await _profile(update, context)
+        await update.effective_message.reply_text(view.cues(program, program.preset(key)))
 
 
 async def cues_button(update: Update, context: Ctx) -> None:
@@ -75,20 +81,31 @@ async def cues_button(update: Update, context: Ctx) -> None:
         return
     await query.answer()
     program = context.bot_data.program
-    preset = program.preset(await _preset_key(update, context))
-    await context.bot.send_message(query.message.chat.id, render.cues(program, preset))
+    key, _ = await _profile(update, context)
+    await context.bot.send_message(query.message.chat.id, view.cues(program, program.preset(key)))
 
 
 async def mistakes(update: Update, context: Ctx) -> None:
-    """/mistakes: common mistakes and fixes."""
+    """/mistakes: common mistakes and fixes for the user's preset."""
     if update.effective_message:
-        await update.effective_message.reply_text(render.mistakes(context.bot_data.program))
+        program = context.bot_data.program
+        key, _ = await _profile(update, context)
+        await update.effective_message.reply_text(view.mistakes(program, program.preset(key)))
 
 
 async def variations(update: Update, context: Ctx) -> None:
-    """/variations: variations and progressions."""
+    """/variations: the user's preset's ladder and variations."""
     if update.effective_message:
-        await update.effective_message.reply_text(render.variations(context.bot_data.program))
+        program = context.bot_data.program
+        key, _ = await _profile(update, context)
+        await update.effective_message.reply_text(view.variations(program, program.preset(key)))
+
+
+async def sources(update: Update, context: Ctx) -> None:
+    """/sources: each preset's source, what comes from it, and the coach's own numbers."""
+    if update.effective_message:
+        key, _ = await _profile(update, context)
+        await update.effective_message.reply_text(sources_text(context.bot_data.program, key))
 
 
 async def help_command(update: Update, context: Ctx) -> None:

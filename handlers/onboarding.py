@@ -12,6 +12,7 @@ from coach.replies import parse_reply
 from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today, next_training_day, reschedule
+from handlers.views import pacing_modes
 from storage.records import UserRecord
 
 PROGRAM_SLUG = "medial"
@@ -165,8 +166,11 @@ async def finish(message: Message, context: Ctx, user: UserRecord) -> None:
     updated = await reschedule(context, updated)
     next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
     await message.reply_text(
-        render.onboarding_done(data.program, updated, next_day),
-        reply_markup=render.start_keyboard(updated.preset),
+        f"{render.onboarding_done(data.program, updated, next_day)}\n\n"
+        f"{pacing_modes.pacing_offer()}",
+        reply_markup=pacing_modes.with_mode_row(
+            render.start_keyboard(updated.preset), updated.pacing_mode, bool(data.webapp_url)
+        ),
     )
 
 

@@ -16,9 +16,10 @@ from telegram import (
 
 from coach.progression import Dose, Plan, Reason, Suggestion
 from coach.stats import Progress
-from content.model import Preset, Program, Progression
+from content.model import Program
 from handlers.chart import ChartText
 from handlers.dose import usual_dose
+from handlers.views import pacing_modes
 from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
 
@@ -32,6 +33,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cues", "Form checklist"),
     ("mistakes", "Common mistakes and how to fix them"),
     ("variations", "Variations and progressions"),
+    ("sources", "Where each preset comes from, and the coach's own numbers"),
     ("progress", "Your progress with a chart"),
     ("history", "Your last sessions"),
     ("schedule", "Your next training days"),
@@ -116,7 +118,7 @@ def ask_preset(program: Program, current: str) -> str:
         mark = " (default)" if preset.key == program.default_preset else ""
         lines.append(
             f"• <b>{escape(preset.label)}</b>{mark}: {escape(preset.summary)}\n"
-            f"  <i>Source: {escape(preset.source)}</i>"
+            f"  <i>Source: {escape(program.source(preset.source).name)}</i>"
         )
     return "\n".join(lines)
 
@@ -290,54 +292,6 @@ def location_not_understood() -> str:
 # --- learning ------------------------------------------------------------------------------
 
 
-def learn_step(preset: Preset, index: int) -> str:
-    """One screen of /learn."""
-    step = preset.steps[index]
-    return (
-        f"<b>{escape(preset.label)} · step {index + 1} of {len(preset.steps)}</b>\n"
-        f"<b>{escape(step.title)}</b>\n\n{escape(step.text)}"
-    )
-
-
-def learn_keyboard(preset: Preset, index: int) -> InlineKeyboardMarkup:
-    """Back / Next, and Start now on the last screen."""
-    row: list[tuple[str, str]] = []
-    if index > 0:
-        row.append(("◀️ Back", f"learn:{preset.key}:{index - 1}"))
-    if index < len(preset.steps) - 1:
-        row.append(("Next ▶️", f"learn:{preset.key}:{index + 1}"))
-    rows = [row]
-    if index == len(preset.steps) - 1:
-        rows.append([("▶️ Start now", "workout:start"), ("✅ Form cues", "cues:show")])
-    return keyboard(rows)
-
-
-def cues(program: Program, preset: Preset) -> str:
-    """The form checklist for the user's preset."""
-    items = "\n".join(f"☑️ {escape(cue)}" for cue in program.cues_for(preset))
-    return f"<b>Form checklist</b>\n{items}"
-
-
-def mistakes(program: Program) -> str:
-    """Common mistakes and fixes."""
-    items = "\n\n".join(
-        f"❌ <b>{escape(m.mistake)}</b>\n✅ {escape(m.fix)}" for m in program.mistakes
-    )
-    return f"<b>Common mistakes</b>\n\n{items}"
-
-
-def variations(program: Program) -> str:
-    """Variations and progressions; advanced ones named only."""
-    basic = [v for v in program.variations if not v.advanced]
-    advanced = [v for v in program.variations if v.advanced]
-    lines = ["<b>Variations and progressions</b>"]
-    lines += [f"• <b>{escape(v.name)}</b>: {escape(v.text)}" for v in basic]
-    if advanced:
-        lines.append("\n<b>Advanced</b> (named only; get instruction in person)")
-        lines += [f"• <b>{escape(v.name)}</b>: {escape(v.text)}" for v in advanced]
-    return "\n".join(lines)
-
-
 def help_text() -> str:
     """Every command, one line each."""
     lines = ["<b>Medial coach</b> — what I can do:"]
@@ -361,6 +315,7 @@ def settings_text(program: Program, user: UserRecord, next_day: date | None) -> 
         f"Legs: {LEGS_LABEL[user.legs]}\n"
         f"Reminder: {user.remind_at:%H:%M}\n"
         f"Timezone: {escape(user.timezone)}\n"
+        f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
         f"{schedule_line(user, next_day)}"
     )
 
@@ -372,6 +327,7 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
         [
             [("Dose preset", "menu:preset"), ("Legs", "menu:legs")],
             [("Reminder time", "menu:time"), ("Timezone", "menu:tz")],
+            [("Pacing", "pace:menu")],
             [
                 ("▶️ Resume reminders", "menu:resume")
                 if paused
@@ -1135,37 +1091,10 @@ def regress_note(pain: int, lighter: Dose, usual: Dose, legs: str) -> str:
     )
 
 
-def step_words(step: Suggestion, ladder: Progression) -> str:
-    """What a progression step changes, e.g. "hold 3 s at the top instead of 2 s"."""
-    if step.kind == "hold":
-        return f"hold {step.after} s at the top instead of {step.before} s"
-    if step.kind == "reps":
-        return f"{step.after} reps per set instead of {step.before}"
-    return f"add {escape(ladder.weight)}"
-
-
-def progression_offer(step: Suggestion, ladder: Progression) -> str:
-    """The offer of one step up, after three easy sessions in a row."""
-    return (
-        "Three complete sessions in a row, easy and with little or no pain: well done! "
-        "Ready for one small step up?\n\n"
-        f"<b>Next: {step_words(step, ladder)}.</b>\n\n"
-        "Nothing changes unless you tap Yes."
-    )
-
-
 def progression_keyboard(step: Suggestion) -> InlineKeyboardMarkup:
     """Yes / Not now, carrying the step's key (never a user or session id)."""
     return keyboard(
         [[("✅ Yes, step up", f"prog:yes:{step.key}"), ("Not now", f"prog:no:{step.key}")]]
-    )
-
-
-def progression_accepted(step: Suggestion, ladder: Progression, dose: Dose, legs: str) -> str:
-    """After Yes."""
-    return (
-        f"Stepped up: {step_words(step, ladder)}, from your next session.\n"
-        f"Your dose now: {escape(dose_text(dose, legs))}."
     )
 
 

@@ -14,6 +14,7 @@ from handlers import render
 from handlers.context import Ctx
 from handlers.dose import usual_dose
 from handlers.planning import set_paused
+from handlers.views import progression as progression_view
 from storage.records import UserRecord
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ async def current_suggestion(context: Ctx, user: UserRecord) -> Suggestion | Non
     facts = await data.storage.session_facts(user.user_id)
     answered = await data.storage.last_progression_answer(user.user_id)
     answered_on = answered.astimezone(ZoneInfo(user.timezone)).date() if answered else None
-    return suggest(usual_dose(data.program, user), facts, data.program.progression, answered_on)
+    ladder = data.program.preset(user.preset).ladder
+    return suggest(usual_dose(data.program, user), facts, ladder, answered_on)
 
 
 async def after_checkin(context: Ctx, user: UserRecord, session_id: int) -> None:
@@ -49,16 +51,17 @@ async def after_checkin(context: Ctx, user: UserRecord, session_id: int) -> None
         return
     if safety.action is Action.REGRESS and checkin.pain is not None:
         usual = usual_dose(data.program, fresh)
-        lighter = regress(usual, data.program.progression)
+        lighter = regress(usual, data.program.preset(fresh.preset).ladder)
         await context.bot.send_message(
             fresh.chat_id, render.regress_note(checkin.pain, lighter, usual, fresh.legs)
         )
         return
     step = await current_suggestion(context, fresh)
+    preset = data.program.preset(fresh.preset)
     if step is not None:
         await context.bot.send_message(
             fresh.chat_id,
-            render.progression_offer(step, data.program.progression),
+            progression_view.offer(step, preset, data.program.source(preset.source).short),
             reply_markup=render.progression_keyboard(step),
         )
 
@@ -101,7 +104,7 @@ async def progression_button(update: Update, context: Ctx) -> None:
         await _drop_buttons(message)
         return
     now = data.now()
-    ladder = data.program.progression
+    ladder = data.program.preset(user.preset).ladder
     usual = usual_dose(data.program, user)
     expected = (user.reps, user.hold_s, user.ankle_weight)
     if match[1] == "no":
@@ -121,7 +124,7 @@ async def progression_button(update: Update, context: Ctx) -> None:
         recorded = await data.storage.answer_progression(
             user.user_id, now, step.key, accepted=True, expected=expected, changes=changes
         )
-        text = render.progression_accepted(step, ladder, new, user.legs)
+        text = progression_view.accepted(step, ladder, new, user.legs)
     if not recorded:
         await query.answer(render.progression_stale())
         return

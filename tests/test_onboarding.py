@@ -36,6 +36,8 @@ async def test_full_onboarding_with_typed_answers(tmp_path: Path) -> None:
         assert {label for label, _ in summary.buttons()} == {
             "📖 Learn the movement",
             "▶️ Start now",
+            "✓ 💬 In chat",
+            "🔊 Voice",
         }
         user = await kit.storage.get_user(42)
         assert user.onboarded and user.timezone == "Europe/Berlin"

@@ -22,7 +22,7 @@ from coach.pacing import (
     thin_timeline,
 )
 from content.load import load_program
-from content.model import Cadence, Preset
+from content.model import Cadence, Preset, Progression
 
 # The three presets' cadences as the brief gives them (rest lengths as in content/medial.toml).
 REHAB = Cadence(lift_s=2, hold_s=2, lower_s=2, pause_s=1, rest_s=45, four_count=False)
@@ -38,8 +38,11 @@ def _preset(key: str, cadence: Cadence, sets: int, reps: int) -> Preset:
         key=key,
         label=key,
         source="test",
+        source_note="",
+        purpose="",
         summary="",
         position="side",
+        between_reps="hover",
         sets=sets,
         reps=reps,
         reps_range=(reps, reps),
@@ -48,6 +51,8 @@ def _preset(key: str, cadence: Cadence, sets: int, reps: int) -> Preset:
         setup="",
         change_side="",
         steps=(),
+        cues=(),
+        ladder=Progression(holds_s=(), reps=(reps,), weight=""),
     )
 
 

@@ -335,9 +335,12 @@ def test_dose_starts_from_the_preset():
     preset = Preset(
         key="rehab",
         label="Knee rehab",
-        source="PT video",
+        source="sampson",
+        source_note="From the video.",
+        purpose="Inner thigh.",
         summary="3 x 10",
         position="side",
+        between_reps="hover",
         sets=3,
         reps=10,
         reps_range=(10, 10),
@@ -346,6 +349,8 @@ def test_dose_starts_from_the_preset():
         setup="Lie on your side.",
         change_side="Roll over.",
         steps=(),
+        cues=(),
+        ladder=LADDER,
     )
     assert Dose.from_preset(preset) == Dose(sets=3, reps=10, hold_s=2, ankle_weight=False)
 
@@ -356,18 +361,49 @@ def test_invalid_dose_is_rejected(sets: int, reps: int, hold: int):
         Dose(sets, reps, hold)
 
 
-def test_every_real_preset_climbs_the_real_ladder_to_the_top():
+def test_every_real_preset_climbs_its_own_ladder_to_the_top():
     program = load_program()
-    expected_steps = {"rehab": 5, "army": 3, "beginner": 6}
+    expected = {
+        "rehab": ["hold-2-3", "hold-3-5", "reps-10-12", "reps-12-15", "weight-0-1"],
+        "army": [],
+        "beginner": ["reps-5-8", "reps-8-10"],
+    }
     for preset in program.presets:
+        ladder = preset.ladder
         dose = Dose.from_preset(preset)
-        steps = 0
-        while (step := next_step(dose, program.progression)) is not None:
+        steps = []
+        while (step := next_step(dose, ladder)) is not None:
             climbed = apply(dose, step)
             assert climbed != dose
-            assert regress(climbed, program.progression).reps <= climbed.reps
+            assert regress(climbed, ladder).reps <= climbed.reps
             dose = climbed
-            steps += 1
-        assert dose.ankle_weight
-        assert dose.reps == max(program.progression.reps)
-        assert steps == expected_steps[preset.key], preset.key
+            steps.append(step.key)
+        assert steps == expected[preset.key], preset.key
+        assert dose.reps == max(ladder.reps)
+        assert dose.ankle_weight == bool(ladder.weight)
+
+
+def test_army_ladder_stays_within_the_drill():
+    army = load_program().preset("army").ladder
+    # Regressed or not, the drill never goes past 10 per side, never adds a hold or a weight.
+    for reps in (5, 7, 8, 10):
+        dose = Dose(sets=1, reps=reps, hold_s=0)
+        while (step := next_step(dose, army)) is not None:
+            assert step.kind == "reps" and step.after <= 10
+            assert not step.beyond_source(army)
+            dose = apply(dose, step)
+        assert dose.reps == 10 and dose.hold_s == 0 and not dose.ankle_weight
+
+
+def test_beginner_rungs_are_labelled_the_coachs():
+    beginner = load_program().preset("beginner").ladder
+    first = next_step(Dose(sets=2, reps=5, hold_s=2), beginner)
+    assert first == Suggestion("reps", 5, 8) and first.beyond_source(beginner)
+    assert next_step(Dose(sets=2, reps=10, hold_s=2), beginner) is None
+
+
+def test_rehab_levers_are_sampsons_numbers_the_coachs():
+    rehab = load_program().preset("rehab").ladder
+    assert Suggestion("hold", 2, 3).beyond_source(rehab)
+    assert Suggestion("reps", 10, 12).beyond_source(rehab)
+    assert not Suggestion("weight", 0, 1).beyond_source(rehab)

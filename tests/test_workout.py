@@ -475,7 +475,8 @@ async def test_cue_rotates_between_sets(tmp_path: Path) -> None:
             for text in (first_text, chat.last().text)
         ]
         assert cues[0] != cues[1]
-        assert set(cues) <= set(kit.app.bot_data.program.cues)
+        program = kit.app.bot_data.program
+        assert set(cues) <= set(program.cues_for(program.preset("rehab")))
 
 
 async def test_high_pain_gets_stop_advice_without_waiting_for_difficulty(tmp_path: Path) -> None:

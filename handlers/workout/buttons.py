@@ -9,11 +9,13 @@ from telegram import Update
 from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today
+from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import difficulty_button, pain_button, send_summary
 from handlers.workout.output import edit
 from handlers.workout.pacer import advance, current_title, finish_set, go, start_setup
 from handlers.workout.runtime import Guided, bump, end_runtime, guided
 from handlers.workout.session import begin, open_workout, start_new
+from handlers.workout.voice_pacer import pause_voice, resume_voice
 from storage.records import UserRecord
 from storage.sessions import SessionRecord
 
@@ -133,20 +135,28 @@ async def _session_button(
             await go(context, rt)
         elif action == "pause" and rt.phase == "pacing":
             await query.answer()
+            if rt.mode == "voice":
+                pause_voice(rt)
             bump(rt)
             rt.phase = "paused"
             slot = rt.slot
             beat_rep = _rep_on_screen(rt)
             assert rt.message_id is not None
+            text = render.paused_screen(
+                slot.number, slot.sets, slot.side, beat_rep, slot.reps, rt.cue(slot)
+            )
+            if rt.mode == "voice":
+                text += f"\n\n{pacing_views.voice_paused_hint()}"
             await edit(
                 context,
                 rt,
                 rt.message_id,
-                render.paused_screen(
-                    slot.number, slot.sets, slot.side, beat_rep, slot.reps, rt.cue(slot)
-                ),
+                text,
                 render.pacing_keyboard(rt.session.session_id, True),
             )
+        elif action == "resume" and rt.phase == "paused" and rt.mode == "voice":
+            await query.answer()
+            await resume_voice(context, rt)
         elif action == "resume" and rt.phase == "paused":
             await query.answer()
             bump(rt)

@@ -9,9 +9,11 @@ from coach import pacing
 from coach.pacing import SetSlot
 from handlers import render
 from handlers.context import BotData, Ctx
+from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
 from handlers.workout.output import edit, gate_open_at, send, send_budget
 from handlers.workout.runtime import REST_TICK_S, Guided, bump, phase_job, scaled, schedule
+from handlers.workout.voice_pacer import go_voice
 from storage.sessions import SetRecord
 
 # --- load: thin timelines rather than drift -------------------------------------------------
@@ -96,14 +98,22 @@ async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> 
         change,
         rt.cue(slot),
     )
-    message = await send(context, rt, text, render.setup_keyboard(rt.session.session_id, index))
+    markup = render.setup_keyboard(rt.session.session_id, index)
+    webapp_url = context.bot_data.webapp_url
+    if rt.mode == "app" and webapp_url:
+        markup = pacing_views.with_timer_button(markup, webapp_url)
+    message = await send(context, rt, text, markup)
     rt.message_id = message.message_id
     if previous is not None and previous != rt.message_id:
         await edit(context, rt, previous, previous_text, None)
 
 
 async def go(context: Ctx, rt: Guided) -> None:
-    """Start pacing the current set from its first beat."""
+    """Start pacing the current set from its first beat (or by one voice note)."""
+    if rt.mode == "voice":
+        if await go_voice(context, rt):
+            return
+        rt.mode = "chat"  # the note didn't go through: pace in the chat instead
     bump(rt)
     rt.phase = "pacing"
     rt.full_beats = pacing.set_timeline(rt.cadence, rt.slot.reps)

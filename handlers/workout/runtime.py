@@ -16,6 +16,7 @@ from coach import pacing
 from coach.pacing import Beat, SetSlot
 from content.model import Cadence, Preset
 from handlers.context import BotData, Ctx
+from storage.records import PacingMode
 from storage.sessions import SessionRecord, SetRecord
 
 App = Application[Any, Any, Any, Any, BotData, Any]
@@ -75,6 +76,7 @@ class Guided:
     screens: dict[int, tuple[str, str]] = field(default_factory=dict)
     pending: dict[int, Job[Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    mode: PacingMode = "chat"  # how Go paces a set: edits, one voice note, or the Mini App
 
     @property
     def slot(self) -> SetSlot:

@@ -13,6 +13,7 @@ from handlers import render
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today, reschedule
+from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import send_summary
 from handlers.workout.output import edit
 from handlers.workout.pacer import current_title, finish_set, over_screen, show_rest, start_setup
@@ -49,6 +50,12 @@ async def begin(
     data = context.bot_data
     preset = data.program.preset(session.preset)
     rows = await data.storage.session_sets(user.user_id, session.session_id)
+    mode = user.pacing_mode
+    if mode == "app" and not data.webapp_url:
+        # The operator removed WEBAPP_URL: say so once and pace in the chat from now on.
+        mode = "chat"
+        intro = "\n\n".join(part for part in (pacing_views.app_unavailable_note(), intro) if part)
+        await data.storage.update_user(user.user_id, data.now(), pacing_mode="chat")
     rt = Guided(
         user_id=user.user_id,
         chat_id=chat_id,
@@ -58,6 +65,7 @@ async def begin(
         slots=session_slots(session),
         cues=data.program.cues_for(preset),
         last_activity=data.now(),
+        mode=mode,
     )
     for row in rows:
         index = rt.slot_of(row.leg, row.set_no)

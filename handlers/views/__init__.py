@@ -1,0 +1,1 @@
+"""Words per feature: pure functions from records and content to HTML text and keyboards."""

@@ -1,0 +1,387 @@
+// Medial coach timer: paces today's sets in the Telegram client and logs each one to the bot.
+// Plain JS, no build step. The set timeline mirrors coach/pacing.py set_timeline().
+"use strict";
+
+(function () {
+  const STRINGS = {
+    en: {
+      outside: "This timer runs inside Telegram. Open it from the bot: /workout, then ⏱ Open timer.",
+      loadFailed: "Couldn't load today's plan. Close the timer and open it again from the chat.",
+      notSetUp: "Finish setting up in the chat first (/start), then open the timer again.",
+      title: "Today · {preset}",
+      setLabel: "Set {number} of {of} · {side} leg · {reps} reps",
+      chip: "{side} {number}/{of}",
+      left: "left",
+      right: "right",
+      start: "Start",
+      pause: "Pause",
+      resume: "Resume",
+      finish: "Done",
+      save: "Log set",
+      repsLabel: "Reps done",
+      lift: "LIFT",
+      hold: "HOLD",
+      lower: "LOWER",
+      ready: "READY",
+      paused: "PAUSED",
+      end: "SET DONE",
+      done: "ALL DONE",
+      rest: "REST",
+      repOf: "rep {rep} of {reps}",
+      countOf: "count {count} · rep {rep} of {reps}",
+      restLeft: "next: set {number} of {of}, {side} leg",
+      skipRest: "Skip rest",
+      saving: "Logging…",
+      logged: "Logged ✓ — the chat has it too.",
+      taken: "That set was already logged.",
+      saveFailed: "Not logged yet (no connection?). Tap Log set to try again.",
+      allDone: "All of today's sets are done. Nice work!",
+      allDoneBig: "✓",
+      howMany: "How many reps?",
+    },
+  };
+  const RING = 2 * Math.PI * 52;
+  const tg = window.Telegram && window.Telegram.WebApp;
+  const params = new URLSearchParams(location.search);
+  // Test hook: ?speed=20 runs the clock 20 times faster.
+  const speed = Math.min(100, Math.max(1, Number(params.get("speed")) || 1));
+  const $ = (id) => document.getElementById(id);
+  let words = STRINGS.en;
+  let plan = null;
+  let current = null; // index into plan.sets
+  let beats = [];
+  let state = "idle"; // idle | running | paused | finished | rest | done
+  let startedAt = 0; // performance.now() of second 0 (shifted by pauses)
+  let pausedAt = 0;
+  let shown = -1; // index of the beat on screen
+  let restUntil = 0;
+  let clientId = null;
+  let wakeLock = null;
+  let audio = null;
+
+  function t(key, values) {
+    const text = words[key] || STRINGS.en[key] || key;
+    return text.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? values[name] : ""));
+  }
+
+  function show(id, visible) { $(id).hidden = !visible; }
+
+  function applyTheme() {
+    const root = document.documentElement;
+    const theme = (tg && tg.themeParams) || {};
+    const names = {
+      bg_color: "--tg-bg", text_color: "--tg-text", hint_color: "--tg-hint",
+      button_color: "--tg-button", button_text_color: "--tg-button-text",
+      secondary_bg_color: "--tg-secondary-bg",
+    };
+    for (const [key, variable] of Object.entries(names)) {
+      if (theme[key]) root.style.setProperty(variable, theme[key]);
+      else root.style.removeProperty(variable);
+    }
+    const dark = tg ? tg.colorScheme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+    root.dataset.scheme = dark ? "dark" : "light";
+  }
+
+  function timeline(c, reps) {
+    const counts = c.four_count
+      ? [["lift", 1], ["lower", 2], ["lift", 3], ["lower", 4]]
+      : [["lift", null], ["lower", null]];
+    const out = [];
+    let at = 0;
+    for (let rep = 1; rep <= reps; rep++) {
+      if (rep > 1) at += c.pause_s;
+      for (const [kind, count] of counts) {
+        out.push({ at, kind, rep, reps, count, remaining: null });
+        if (kind === "lower") { at += c.lower_s; continue; }
+        at += c.lift_s;
+        for (let left = c.hold_s; left > 0; left--) {
+          out.push({ at, kind: "hold", rep, reps, count, remaining: left });
+          at += 1;
+        }
+      }
+    }
+    out.push({ at, kind: "end", rep: reps, reps, count: null, remaining: null });
+    return out;
+  }
+
+  // --- sound, touch, screen ---------------------------------------------------------------
+  function tone(kind) {
+    if (!audio) return;
+    const sweep = {
+      lift: [[440, 880, 0.16]], lower: [[880, 440, 0.16]], hold: [[1320, 1320, 0.05]],
+      end: [[660, 660, 0.18], [990, 990, 0.22]],
+    }[kind];
+    if (!sweep) return;
+    let at = audio.currentTime + 0.01;
+    for (const [from, to, length] of sweep) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.setValueAtTime(from, at);
+      osc.frequency.linearRampToValueAtTime(to, at + length);
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.35, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + length);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + length + 0.02);
+      at += length + 0.03;
+    }
+  }
+
+  function buzz(kind) {
+    const haptic = tg && tg.HapticFeedback;
+    if (!haptic) return;
+    try {
+      if (kind === "end") haptic.notificationOccurred("success");
+      else haptic.impactOccurred(kind === "hold" ? "light" : "medium");
+    } catch (e) { /* older clients have no haptics */ }
+  }
+
+  async function keepAwake(on) {
+    try {
+      if (on && !wakeLock && navigator.wakeLock) {
+        wakeLock = await navigator.wakeLock.request("screen");
+        wakeLock.addEventListener("release", () => { wakeLock = null; });
+      } else if (!on && wakeLock) {
+        await wakeLock.release();
+        wakeLock = null;
+      }
+    } catch (e) { wakeLock = null; /* denied or unsupported: the timer still runs */ }
+  }
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && state === "running") keepAwake(true);
+  });
+
+  // --- drawing ----------------------------------------------------------------------------
+  function drawSets() {
+    const list = $("sets");
+    list.textContent = "";
+    plan.sets.forEach((set, i) => {
+      const item = document.createElement("li");
+      item.textContent = (set.done ? "✓ " : "") + t("chip", { side: t(set.side), number: set.number, of: set.of });
+      if (set.done) item.classList.add("done");
+      if (i === current && !set.done) item.classList.add("current");
+      list.appendChild(item);
+    });
+  }
+
+  function drawRing(fraction) {
+    $("ring").style.strokeDashoffset = String(RING * (1 - Math.min(1, Math.max(0, fraction))));
+  }
+
+  function drawFace(phase, big, small) {
+    $("timer").dataset.phase = phase;
+    $("phase").textContent = phase in words ? t(phase) : phase;
+    $("big").textContent = big;
+    $("small").textContent = small;
+  }
+
+  function drawBeat(beat) {
+    const big = beat.kind === "hold" ? String(beat.remaining) : String(beat.rep);
+    const small = beat.count
+      ? t("countOf", { count: beat.count, rep: beat.rep, reps: beat.reps })
+      : t("repOf", { rep: beat.rep, reps: beat.reps });
+    drawFace(beat.kind, big, small);
+  }
+
+  function drawReady() {
+    const set = plan.sets[current];
+    $("set-label").textContent = t("setLabel", { number: set.number, of: set.of, side: t(set.side), reps: set.reps });
+    drawFace("ready", String(set.reps), t("repOf", { rep: 0, reps: set.reps }));
+    drawRing(0);
+    show("start", true); show("pause", false); show("finish", false); show("log", false);
+    $("start").textContent = t("start");
+    drawSets();
+  }
+
+  // --- the clock --------------------------------------------------------------------------
+  function elapsed() { return ((state === "paused" ? pausedAt : performance.now()) - startedAt) * speed / 1000; }
+
+  function tick() {
+    if (state === "running") {
+      const now = elapsed();
+      let index = shown;
+      while (index + 1 < beats.length && beats[index + 1].at <= now) index++;
+      if (index !== shown) {
+        shown = index;
+        const beat = beats[index];
+        if (beat.kind === "end") { finishSet(); return; }
+        drawBeat(beat);
+        tone(beat.kind);
+        buzz(beat.kind);
+      }
+      drawRing(now / beats[beats.length - 1].at);
+    } else if (state === "rest") {
+      const left = (restUntil - performance.now()) * speed / 1000;
+      if (left <= 0) { nextSet(); } else {
+        drawFace("rest", String(Math.ceil(left)), $("small").textContent);
+        drawRing(1 - left / plan.cadence.rest_s);
+      }
+    }
+    requestAnimationFrame(tick);
+  }
+
+  function startSet() {
+    if (!audio && (window.AudioContext || window.webkitAudioContext)) {
+      try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { audio = null; }
+    }
+    if (audio && audio.state === "suspended") audio.resume();
+    const set = plan.sets[current];
+    beats = timeline(plan.cadence, set.reps);
+    shown = -1;
+    clientId = null;
+    startedAt = performance.now();
+    state = "running";
+    show("start", false); show("pause", true); show("finish", true); show("log", false);
+    $("pause").textContent = t("pause");
+    $("status").textContent = "";
+    keepAwake(true);
+    requestAnimationFrame(tick);
+  }
+
+  function togglePause() {
+    if (state === "running") {
+      state = "paused";
+      pausedAt = performance.now();
+      $("pause").textContent = t("resume");
+      $("phase").textContent = t("paused");
+      keepAwake(false);
+    } else if (state === "paused") {
+      startedAt += performance.now() - pausedAt;
+      state = "running";
+      $("pause").textContent = t("pause");
+      const beat = beats[Math.max(0, shown)];
+      if (shown >= 0) drawBeat(beat);
+      keepAwake(true);
+      requestAnimationFrame(tick);
+    }
+  }
+
+  function finishSet() {
+    state = "finished";
+    const set = plan.sets[current];
+    drawFace("end", "✓", t("howMany"));
+    drawRing(1);
+    tone("end");
+    buzz("end");
+    keepAwake(false);
+    show("pause", false); show("finish", false); show("log", true);
+    $("reps").value = String(set.reps);
+    $("status").textContent = "";
+  }
+
+  async function saveSet(event) {
+    event.preventDefault();
+    const set = plan.sets[current];
+    const reps = Number($("reps").value);
+    if (!Number.isInteger(reps) || reps < 1 || reps > 100) { $("reps").focus(); return; }
+    clientId = clientId || (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + "-" + Math.random().toString(16).slice(2));
+    $("save").disabled = true;
+    $("status").textContent = t("saving");
+    try {
+      const response = await fetch("api/sets", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: "tma " + tg.initData },
+        body: JSON.stringify({
+          initData: tg.initData, session_id: plan.session_id, set_index: set.set_index,
+          reps, side: set.side, client_id: clientId,
+        }),
+      });
+      if (response.ok || response.status === 409) {
+        set.done = true;
+        $("status").textContent = response.ok ? t("logged") : t("taken");
+        startRest();
+      } else {
+        $("status").textContent = t("saveFailed");
+      }
+    } catch (e) {
+      $("status").textContent = t("saveFailed");
+    } finally {
+      $("save").disabled = false;
+    }
+  }
+
+  function firstOpen() { return plan.sets.findIndex((set) => !set.done); }
+
+  function startRest() {
+    show("log", false);
+    const next = firstOpen();
+    if (next < 0) { allDone(); return; }
+    const upcoming = plan.sets[next];
+    current = next;
+    drawSets();
+    if (plan.cadence.rest_s <= 0) { drawReady(); state = "idle"; return; }
+    state = "rest";
+    restUntil = performance.now() + plan.cadence.rest_s * 1000 / speed;
+    $("small").textContent = t("restLeft", { number: upcoming.number, of: upcoming.of, side: t(upcoming.side) });
+    show("start", true);
+    $("start").textContent = t("skipRest");
+    requestAnimationFrame(tick);
+  }
+
+  function nextSet() {
+    state = "idle";
+    tone("lift");
+    drawReady();
+  }
+
+  function allDone() {
+    state = "done";
+    drawSets();
+    $("set-label").textContent = t("allDone");
+    drawFace("done", t("allDoneBig"), "");
+    drawRing(1);
+    show("start", false); show("pause", false); show("finish", false); show("log", false);
+  }
+
+  // --- start-up ---------------------------------------------------------------------------
+  async function load() {
+    applyTheme();
+    if (!tg || !tg.initData) {
+      const outside = $("outside");
+      outside.textContent = t("outside");
+      show("outside", true);
+      return;
+    }
+    tg.ready();
+    if (tg.expand) tg.expand();
+    if (tg.onEvent) tg.onEvent("themeChanged", applyTheme);
+    const language = ((tg.initDataUnsafe && tg.initDataUnsafe.user && tg.initDataUnsafe.user.language_code) || "en").split("-")[0];
+    words = STRINGS[language] || STRINGS.en;
+    let response;
+    try {
+      response = await fetch("api/today", { headers: { Authorization: "tma " + tg.initData } });
+    } catch (e) { response = null; }
+    if (!response || !response.ok) {
+      $("error").textContent = response && response.status === 403 ? t("notSetUp") : t("loadFailed");
+      show("error", true);
+      return;
+    }
+    plan = await response.json();
+    words = STRINGS[plan.language] || STRINGS.en;
+    document.documentElement.lang = plan.language;
+    $("title").textContent = t("title", { preset: plan.preset });
+    show("head", true);
+    show("timer", true);
+    current = firstOpen();
+    if (current < 0) { current = plan.sets.length; allDone(); return; }
+    drawReady();
+  }
+
+  $("start").addEventListener("click", () => {
+    if (state === "rest") nextSet();
+    else if (state === "idle") startSet();
+  });
+  $("pause").addEventListener("click", togglePause);
+  $("finish").addEventListener("click", () => { if (state === "running" || state === "paused") finishSet(); });
+  $("log").addEventListener("submit", saveSet);
+  $("finish").textContent = STRINGS.en.finish;
+  $("save").textContent = STRINGS.en.save;
+  $("reps-label").textContent = STRINGS.en.repsLabel;
+  load().then(() => {
+    $("finish").textContent = t("finish");
+    $("save").textContent = t("save");
+    $("reps-label").textContent = t("repsLabel");
+  });
+})();
