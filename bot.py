@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -12,11 +13,11 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from content import Program, load_program
-from handlers import register_handlers
+from handlers import blocked, register_handlers
 from handlers.context import BotData
 from handlers.lifecycle import on_shutdown, on_startup
 from handlers.voice import VoiceTracks
@@ -24,6 +25,7 @@ from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
 from storage import Storage, StorageError
 from storage.db import preflight
+from transport.outbox import Outbox
 
 __all__ = [
     "ConfigError",
@@ -47,14 +49,15 @@ def build_application(
     request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, BotData, Any]:
     """The wired application: storage, content, handlers and jobs; resources open in post_init."""
+    outbox = Outbox()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # Telegram answers 429 with retry_after; without retries the limiter gives up at once.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Every send, edit and answer: priorities, Telegram's limits, coalescing and retries.
+        .rate_limiter(outbox)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
@@ -63,6 +66,8 @@ def build_application(
     application = builder.build()
     bot_data = application.bot_data
     bot_data.storage = Storage(settings.database_path)
+    bot_data.outbox = outbox
+    outbox.on_blocked = functools.partial(blocked.on_blocked, application)
     bot_data.program = program or load_program()
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds

@@ -23,6 +23,7 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 def register_handlers(application: App) -> None:
     """Add every feature's handlers; group 0 answers, group -1 sees typed answers first."""
     from handlers import (
+        blocked,
         common,
         errors,
         learn,
@@ -75,7 +76,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("schedule", reminders.schedule_command))
     add(CommandHandler("stop", reminders.stop))
     add(CallbackQueryHandler(reminders.reminder_button, pattern=r"^remind:"))
-    add(ChatMemberHandler(reminders.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
+    add(ChatMemberHandler(blocked.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
     add(CommandHandler("progress", progress.progress_command))

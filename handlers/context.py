@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from content.model import Program
 from storage import Storage
+from transport.outbox import Outbox
 
 if TYPE_CHECKING:
     from handlers.voice import VoiceTracks
@@ -31,6 +32,8 @@ class BotData:
         self.tick_seconds: float = 30.0
         # Runtime state of guided sets, keyed by user id (not persisted: a restart closes sessions).
         self.runtime: dict[int, Any] = {}
+        # Every Bot API call goes through it (bot.build_application wires it as the rate limiter).
+        self.outbox: Outbox = Outbox()
         # The Mini App's base URL ("" when not configured: no timer-app pacing is offered).
         self.webapp_url: str = ""
         self._voice: VoiceTracks | None = None

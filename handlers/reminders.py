@@ -12,7 +12,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
-from telegram import ChatMember, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -506,17 +506,3 @@ def _next_local(user: UserRecord) -> datetime | None:
     if user.next_reminder_utc is None:
         return None
     return user.next_reminder_utc.astimezone(ZoneInfo(user.timezone))
-
-
-# --- blocked users -------------------------------------------------------------------------
-
-
-async def member_update(update: Update, context: Ctx) -> None:
-    """my_chat_member: a user who blocks the bot (status kicked) gets no more reminders."""
-    change = update.my_chat_member
-    if change is None or change.chat.type != "private":
-        return
-    if change.new_chat_member.status == ChatMember.BANNED:
-        user_id = change.from_user.id
-        if await context.bot_data.storage.deactivate(user_id, context.bot_data.now()):
-            log.info("user %d blocked the bot; reminders stopped", user_id)

@@ -305,6 +305,10 @@ class Kit:
         self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         settings = bot.Settings(token=TOKEN, database_path=db_path, **settings_)
         self.app = bot.build_application(settings, clock=self.now, request=self.request)
+        # Handler tests assert what users see, not when: Telegram's pace is the outbox's own
+        # tests' business (tests/test_outbox.py), and here it would only slow them down.
+        self.app.bot_data.outbox.chat_interval_s = 0.0
+        self.app.bot_data.outbox.rate = 10_000.0
         self.last_update_id = 0
 
     def now(self) -> datetime:

@@ -1,0 +1,44 @@
+"""Users who block the bot: no more reminders, no pacing, nothing queued for their chat."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import ChatMember, Update
+from telegram.ext import Application
+
+from handlers.context import BotData, Ctx
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, BotData, Any]
+
+
+async def on_blocked(application: App, chat_id: int) -> None:
+    """The outbox got a 403 for a private chat (its id is the user's): forget the user's runtime."""
+    data = application.bot_data
+    now = data.now()
+    # A guided set's jobs check the runtime and stop; removing them too saves the wake-ups.
+    data.runtime.pop(chat_id, None)
+    queue = application.job_queue
+    if queue is not None:
+        for job in queue.jobs():
+            if chat_id in (job.user_id, job.chat_id):
+                job.schedule_removal()
+    storage = data.storage
+    for session in await storage.open_sessions(chat_id):
+        await storage.close_session(chat_id, session.session_id, now)
+    if await storage.deactivate(chat_id, now):
+        log.info("user %d blocked the bot; reminders and pacing stopped", chat_id)
+
+
+async def member_update(update: Update, context: Ctx) -> None:
+    """my_chat_member: a user who blocks the bot (status kicked) gets no more reminders."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    if change.new_chat_member.status == ChatMember.BANNED:
+        user_id = change.from_user.id
+        if await context.bot_data.storage.deactivate(user_id, context.bot_data.now()):
+            log.info("user %d blocked the bot; reminders stopped", user_id)
