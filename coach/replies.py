@@ -2,8 +2,7 @@
 
 Decisions, so the handlers and the help text can rely on them:
 
-- English words are here; coach.reply_words adds Russian, Spanish, German and Portuguese ones to the
-  same categories, and words match casefolded with accents removed, so languages mix freely.
+- The words, in five languages that mix freely, are in coach.reply_words (casefolded, no accents).
 
 - Case, punctuation, emoji and spacing don't matter. ✅ ✔ ✓ ☑ and 👍 mean "done"; other emoji are
   ignored. A bare count ("8", "8 reps", "3x10", "3 sets of 10") logs without a verb.
@@ -34,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
-from coach import reply_words as words
+from coach import reply_words as vocab
 from coach.reply_words import fold
 
 Side = Literal["left", "right"]
@@ -89,91 +88,6 @@ class Pain:
 
 LogIntent: TypeAlias = Done | Skip | Undo | Absurd | Pain
 
-_DONE_EMOJI: Final = frozenset("\u2705\u2714\u2713\u2611\U0001f44d")
-_APOSTROPHES: Final = frozenset("\u2018\u2019\u02bc\u0060\u00b4")
-
-_DONE_VERBS: Final = (
-    frozenset({"done", "did", "finished", "finish", "complete", "completed"}) | words.DONE_VERBS
-)
-_SKIP_VERBS: Final = frozenset({"skip", "skipped", "skipping", "skips"}) | words.SKIP_VERBS
-_UNDO_VERBS: Final = frozenset({"undo"}) | words.UNDO_VERBS
-_SIDES: Final[dict[str, Side]] = {
-    "left": "left",
-    "l": "left",
-    "lt": "left",
-    "right": "right",
-    "r": "right",
-    "rt": "right",
-    **words.SIDES,
-}
-_REP_WORDS: Final = (
-    frozenset({"rep", "reps", "repetition", "repetitions", "times"}) | words.REP_WORDS
-)
-_SET_WORDS: Final = frozenset({"set", "sets"}) | words.SET_WORDS
-_MULT_WORDS: Final = frozenset({"x", "×", "*"}) | words.MULT_WORDS
-_LINK_WORDS: Final = words.LINK_WORDS
-_FILLERS: Final = frozenset(
-    {
-        # Acknowledgements that may surround "done" but never log on their own.
-        "ok", "okay", "k", "kk", "yes", "yep", "yup", "yeah", "ya", "sure", "alright", "good",
-        "great", "nice", "cool", "perfect", "awesome", "finally", "phew", "yay",
-        # Pronouns, articles and the like: "I'm done", "did a set on the left leg".
-        "i", "im", "i'm", "ive", "i've", "we", "we're", "am", "is", "was", "it's", "its", "that's",
-        "thats", "have", "has", "had", "been", "just", "all", "now", "today", "this", "that", "it",
-        "the", "a", "my", "on", "in", "of", "leg", "side", "please", "pls", "thanks", "thank",
-        "you", "thx", "ty", "again", "also", "too", "so", "well", "there", "got", "last",
-        "first", "final", "another",
-    }
-) | words.FILLERS  # fmt: skip
-_SKIP_PREFIX: Final = frozenset(
-    {"want", "to", "gonna", "going", "will", "i'll", "ill", "need", "must", "gotta", "let's",
-     "lets", "have", "might"}
-) | words.SKIP_PREFIX  # fmt: skip
-_SKIP_OBJECTS: Final = frozenset(
-    {"the", "this", "that", "it", "one", "set", "leg", "side", "on", "my", "today", "please",
-     "now", "again", "a"}
-) | words.SKIP_OBJECTS  # fmt: skip
-_REST_WORDS: Final = frozenset({"rest", "resting", "break", "pause", "timer"}) | words.REST_WORDS
-_UNDO_WORDS: Final = frozenset(
-    {"undo", "last", "that", "it", "the", "set", "one", "please", "pls", "oops", "whoops",
-     "sorry", "ok", "okay", "my", "mistake", "previous", "entry", "log", "wrong", "a"}
-) | words.UNDO_WORDS  # fmt: skip
-_NEGATORS: Final = frozenset(
-    {"no", "not", "without", "never", "nothing", "zero", "don't", "dont", "doesn't", "doesnt",
-     "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "won't", "wont", "can't", "cant",
-     "cannot", "couldn't", "couldnt", "haven't", "havent", "hasn't", "hasnt", "nope", "nah",
-     "yet"}
-) | words.NEGATORS  # fmt: skip
-_PAIN_WORDS: Final = frozenset(
-    {"pain", "pains", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "achy",
-     "ouch", "ow", "owch", "twinge", "injured", "injury"}
-) | words.PAIN_WORDS  # fmt: skip
-_SHARP_WORDS: Final = frozenset(
-    {"sharp", "sharply", "stabbing", "shooting", "severe", "searing", "excruciating",
-     "unbearable"}
-) | words.SHARP_WORDS  # fmt: skip
-_BODY_WORDS: Final = frozenset(
-    {"knee", "knees", "hip", "hips", "thigh", "thighs", "groin", "ankle", "foot", "muscle",
-     "muscles", "back"}
-) | words.BODY_WORDS  # fmt: skip
-_FEELING_WORDS: Final = frozenset(
-    {"felt", "feel", "feels", "feeling", "easy", "easier", "hard", "harder", "tough", "tired",
-     "difficult", "wobbly", "shaky", "burn", "burns", "burning", "heavy"}
-) | words.FEELING_WORDS  # fmt: skip
-_TIME_WORDS: Final = frozenset(
-    {"yesterday", "tomorrow", "ago", "day", "days", "week", "weeks", "earlier", "later",
-     "morning", "evening", "tonight"}
-) | words.TIME_WORDS  # fmt: skip
-_CONJUNCTIONS: Final = (
-    frozenset({"but", "because", "bc", "cause", "though", "although", "since"}) | words.CONJUNCTIONS
-)
-_NUMBER_WORDS: Final[dict[str, int]] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20,
-    **words.NUMBER_WORDS,
-}  # fmt: skip
 # Longer digit strings are "too many" without int(): int() refuses over 4,300 digits.
 _MAX_DIGITS: Final = 9
 _HUGE: Final = 10**_MAX_DIGITS
@@ -221,9 +135,9 @@ def _normalize(text: str) -> str:
     """NFKC, done-emoji to the word, other symbols and control characters out, spaces collapsed."""
     out: list[str] = []
     for ch in unicodedata.normalize("NFKC", text):
-        if ch in _DONE_EMOJI:
+        if ch in vocab.DONE_EMOJI:
             out.append(" done ")
-        elif ch in _APOSTROPHES:
+        elif ch in vocab.APOSTROPHES:
             out.append("'")
         elif ch.isspace():
             out.append(" ")
@@ -251,8 +165,8 @@ def _tokenize(norm: str) -> list[_Token]:
         if kind == "num":
             value = int(raw) if len(raw) <= _MAX_DIGITS else _HUGE
             tokens.append(_Token("num", low, match.start(), after_sep, value))
-        elif kind == "word" and low in _NUMBER_WORDS:
-            tokens.append(_Token("num", low, match.start(), after_sep, _NUMBER_WORDS[low]))
+        elif kind == "word" and low in vocab.NUMBER_WORDS:
+            tokens.append(_Token("num", low, match.start(), after_sep, vocab.NUMBER_WORDS[low]))
         else:
             tokens.append(_Token(str(kind), low, match.start(), after_sep))
         after_sep = False
@@ -267,31 +181,31 @@ def _pain_flags(tokens: list[_Token]) -> tuple[bool, bool]:
     for i, word in enumerate(words):
         if tokens[i].after_sep:
             clause = i
-        if word not in _PAIN_WORDS:
+        if word not in vocab.PAIN_WORDS:
             continue
         before = words[max(clause, i - _PAIN_NEGATION_WINDOW) : i]
-        if any(w in _NEGATORS for w in before) or words[i + 1 : i + 2] in _NO_PAIN_AFTER:
+        if any(w in vocab.NEGATORS for w in before) or words[i + 1 : i + 2] in _NO_PAIN_AFTER:
             continue
         pain = True
         near = words[max(0, i - _SHARP_WINDOW) : i + _SHARP_WINDOW + 1]
-        if any(w in _SHARP_WORDS for w in near):
+        if any(w in vocab.SHARP_WORDS for w in near):
             sharp = True
     return pain, sharp
 
 
 def _parse_tokens(tokens: list[_Token], norm: str, *, pain: bool, sharp: bool) -> LogIntent | None:
     for i, token in enumerate(tokens):
-        if token.text in _UNDO_VERBS:
+        if token.text in vocab.UNDO_VERBS:
             return _parse_undo(tokens)
-        if token.text in _SKIP_VERBS:
+        if token.text in vocab.SKIP_VERBS:
             return _parse_skip(tokens, i, norm, pain=pain, sharp=sharp)
-        if token.text in _DONE_VERBS:
+        if token.text in vocab.DONE_VERBS:
             break
     return _parse_done(tokens, norm, pain=pain, sharp=sharp)
 
 
 def _parse_undo(tokens: list[_Token]) -> Undo | None:
-    return Undo() if all(t.text in _UNDO_WORDS for t in tokens) else None
+    return Undo() if all(t.text in vocab.UNDO_WORDS for t in tokens) else None
 
 
 def _parse_skip(
@@ -299,11 +213,11 @@ def _parse_skip(
 ) -> Skip | None:
     side: Side | None = None
     for token in tokens[:verb]:
-        if token.text in _SIDES:
-            if side not in (None, _SIDES[token.text]):
+        if token.text in vocab.SIDES:
+            if side not in (None, vocab.SIDES[token.text]):
                 return None
-            side = _SIDES[token.text]
-        elif token.text not in _FILLERS and token.text not in _SKIP_PREFIX:
+            side = vocab.SIDES[token.text]
+        elif token.text not in vocab.FILLERS and token.text not in vocab.SKIP_PREFIX:
             return None
     j = verb + 1
     objects_only = True
@@ -311,16 +225,16 @@ def _parse_skip(
         token = tokens[j]
         if token.after_sep:
             break
-        if token.text in _REST_WORDS and objects_only:
+        if token.text in vocab.REST_WORDS and objects_only:
             return None  # "skip rest" / "skip the rest" is the rest timer, not a set
-        if token.text in _SIDES:
-            if side not in (None, _SIDES[token.text]):
+        if token.text in vocab.SIDES:
+            if side not in (None, vocab.SIDES[token.text]):
                 return None
-            side = _SIDES[token.text]
-        elif token.text in _SET_WORDS and _is_ordinal(tokens, j):
+            side = vocab.SIDES[token.text]
+        elif token.text in vocab.SET_WORDS and _is_ordinal(tokens, j):
             j += _ordinal_length(tokens, j)
             continue
-        elif token.text not in _SKIP_OBJECTS:
+        elif token.text not in vocab.SKIP_OBJECTS:
             break
         if token.text not in ("the", "this", "that"):
             objects_only = False
@@ -335,13 +249,15 @@ def _is_ordinal(tokens: list[_Token], i: int) -> bool:
     after = _at(tokens, i + 2)
     if nxt is None or nxt.kind != "num":
         return False
-    return after is None or (after.text not in _SET_WORDS and after.text not in _MULT_WORDS)
+    return after is None or (
+        after.text not in vocab.SET_WORDS and after.text not in vocab.MULT_WORDS
+    )
 
 
 def _ordinal_length(tokens: list[_Token], i: int) -> int:
     """Tokens taken by "set N" or "set N of M"."""
     of, total = _at(tokens, i + 2), _at(tokens, i + 3)
-    if of is not None and of.text in _LINK_WORDS and total is not None and total.kind == "num":
+    if of is not None and of.text in vocab.LINK_WORDS and total is not None and total.kind == "num":
         return 4
     return 2
 
@@ -352,15 +268,22 @@ def _at(tokens: list[_Token], i: int) -> _Token | None:
 
 def _starts_note(tokens: list[_Token], i: int) -> bool:
     token = tokens[i]
-    if token.text in _PAIN_WORDS | _SHARP_WORDS | _BODY_WORDS | _FEELING_WORDS | _CONJUNCTIONS:
+    if (
+        token.text
+        in vocab.PAIN_WORDS
+        | vocab.SHARP_WORDS
+        | vocab.BODY_WORDS
+        | vocab.FEELING_WORDS
+        | vocab.CONJUNCTIONS
+    ):
         return True
     # "done no pain": the negation belongs to the note, not to "done".
     following = [t.text for t in tokens[i + 1 : i + 3]]
-    return token.text in _NEGATORS and any(w in _PAIN_WORDS for w in following)
+    return token.text in vocab.NEGATORS and any(w in vocab.PAIN_WORDS for w in following)
 
 
 def _is_command_word(word: str) -> bool:
-    return word in _FILLERS or word in _REP_WORDS or word in _SET_WORDS
+    return word in vocab.FILLERS or word in vocab.REP_WORDS or word in vocab.SET_WORDS
 
 
 def _clause_is_command(tokens: list[_Token], i: int) -> bool:
@@ -375,7 +298,7 @@ def _clause_is_command(tokens: list[_Token], i: int) -> bool:
         word = token.text
         if token.kind == "num" or token.kind == "mult":
             continue
-        if word in _DONE_VERBS or word in _SIDES or word == "x" or _is_command_word(word):
+        if word in vocab.DONE_VERBS or word in vocab.SIDES or word == "x" or _is_command_word(word):
             continue
         return False
     return True
@@ -393,7 +316,7 @@ def _parse_done(
     while i < len(tokens):
         token = tokens[i]
         head = verb or reps is not None or sets is not None
-        if token.text in _TIME_WORDS:
+        if token.text in vocab.TIME_WORDS:
             return None  # a log is for now; we don't backdate ("done, yesterday")
         if head and token.after_sep and not _clause_is_command(tokens, i):
             note = _clip(norm[token.start :])
@@ -403,7 +326,7 @@ def _parse_done(
             assert token.value is not None
             if (
                 nxt is not None
-                and nxt.text in _MULT_WORDS
+                and nxt.text in vocab.MULT_WORDS
                 and after is not None
                 and after.kind == "num"
             ):
@@ -413,7 +336,7 @@ def _parse_done(
                 sets, reps = token.value, after.value
                 i += 3
                 continue
-            if nxt is not None and nxt.text in _SET_WORDS:
+            if nxt is not None and nxt.text in vocab.SET_WORDS:
                 if sets is not None:
                     return None
                 sets = token.value
@@ -422,7 +345,7 @@ def _parse_done(
                 link, count = _at(tokens, i), _at(tokens, i + 1)
                 if (
                     link is not None
-                    and (link.text in _LINK_WORDS or link.text in _MULT_WORDS)
+                    and (link.text in vocab.LINK_WORDS or link.text in vocab.MULT_WORDS)
                     and count is not None
                     and count.kind == "num"
                 ):
@@ -438,15 +361,15 @@ def _parse_done(
             # "10x" = ten times
             i += 2 if nxt is not None and nxt.text == "x" and not nxt.after_sep else 1
             continue
-        if token.text in _SET_WORDS and _is_ordinal(tokens, i):
+        if token.text in vocab.SET_WORDS and _is_ordinal(tokens, i):
             i += _ordinal_length(tokens, i)
             continue
-        if token.text in _DONE_VERBS:
+        if token.text in vocab.DONE_VERBS:
             verb = True
-        elif token.text in _SIDES:
-            if side not in (None, _SIDES[token.text]):
+        elif token.text in vocab.SIDES:
+            if side not in (None, vocab.SIDES[token.text]):
                 return None
-            side = _SIDES[token.text]
+            side = vocab.SIDES[token.text]
         elif (
             token.text == "all" and _at(tokens, i + 1) is not None and tokens[i + 1].text == "right"
         ):

@@ -21,5 +21,5 @@ def usual_dose(program: Program, user: UserRecord) -> Dose:
 
 async def todays_plan(storage: Storage, program: Program, user: UserRecord) -> Plan:
     """The dose for the next session, regressed for one session after moderate pain."""
-    facts = await storage.session_facts(user.user_id)
+    facts = await storage.plan_facts(user.user_id)
     return plan_next(usual_dose(program, user), facts, program.preset(user.preset).ladder)

@@ -144,9 +144,12 @@ async def _log(
     if result.completed:
         await workout.complete(context, user, result.session, message.chat_id, text, result.logged)
         return
-    await message.reply_text(text)
-    if rt is not None:
-        await workout.on_logged(context, rt, result.logged)
+    try:
+        await message.reply_text(text)
+    finally:
+        # The guided session moves on from what was logged even if the reply failed.
+        if rt is not None:
+            await workout.on_logged(context, rt, result.logged)
 
 
 async def _undo(update: Update, context: Ctx, message: Message, user: UserRecord) -> None:

@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from coach.progression import Action, Reason, Suggestion, apply, assess_pain, regress, suggest
+from coach.progression import (
+    QUALIFYING_RUN,
+    Action,
+    Reason,
+    Suggestion,
+    apply,
+    assess_pain,
+    regress,
+    suggest,
+)
 from handlers import render
 from handlers.context import Ctx
 from handlers.dose import usual_dose
@@ -25,7 +34,8 @@ _PROGRESSION_DATA = re.compile(r"prog:(yes|no):([a-z0-9-]{1,40})")
 async def current_suggestion(context: Ctx, user: UserRecord) -> Suggestion | None:
     """The step up the user qualifies for right now, if any (coach.progression.suggest)."""
     data = context.bot_data
-    facts = await data.storage.session_facts(user.user_id)
+    # suggest() looks at the last QUALIFYING_RUN sessions and the one before them only.
+    facts = await data.storage.session_facts(user.user_id, latest=QUALIFYING_RUN + 1)
     answered = await data.storage.last_progression_answer(user.user_id)
     answered_on = answered.astimezone(ZoneInfo(user.timezone)).date() if answered else None
     ladder = data.program.preset(user.preset).ladder

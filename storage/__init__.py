@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.db import Database, StorageError
+from storage.facts import FactsMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
@@ -15,7 +16,7 @@ from storage.voice import VoiceMixin
 __all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
+class Storage(UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:

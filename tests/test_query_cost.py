@@ -228,3 +228,102 @@ async def test_export_content_is_unchanged(tmp_path: Path) -> None:
         assert "'=cmd" in data and "'-x" in data and '"\'+1, ""quoted"""' in data
     finally:
         await storage.close()
+
+
+# --- planning reads the newest rows only ------------------------------------------------------
+
+
+async def vm_steps(storage: Storage, action: Callable[[], Awaitable[Any]]) -> int:
+    """SQLite virtual-machine instructions `action` ran (deterministic, unlike timings)."""
+    count = 0
+
+    def tick() -> int:
+        nonlocal count
+        count += 1
+        return 0
+
+    await storage.db.conn.set_progress_handler(tick, 1)
+    try:
+        await action()
+    finally:
+        await storage.db.conn.set_progress_handler(None, 1)  # type: ignore[arg-type]  # None: off
+    return count
+
+
+async def ledger(storage: Storage, user_id: int, days: int) -> None:
+    """A sent daily reminder (and a snooze) for each of the last `days` other days."""
+    async with storage.db.write() as conn:
+        for n in range(days):
+            day = (NOW.date() - timedelta(days=2 * (days - n))).isoformat()
+            for kind in ("daily", "snooze"):
+                await conn.execute(
+                    "INSERT INTO reminder_ledger (user_id, local_date, kind, claimed_utc, status)"
+                    " VALUES (?, ?, ?, ?, 'sent')",
+                    (user_id, day, kind, utc_text(NOW)),
+                )
+
+
+async def test_planning_costs_the_same_for_a_long_history(tmp_path: Path) -> None:
+    from handlers.dose import todays_plan
+    from handlers.planning import reschedule
+    from tests.handlerkit import running_kit
+    from tests.seeding import context_for
+
+    async with running_kit(tmp_path / "db.sqlite3", NOW) as kit:
+        storage: Storage = kit.storage
+        program = kit.app.bot_data.program
+        steps = {}
+        for user_id, sessions in ((1, 6), (2, 300)):
+            user = await make_user(storage, user_id)
+            await history(storage, user_id, sessions)
+            await ledger(storage, user_id, sessions)
+            # A few newer sessions that do not decide anything: partial, no pain answer.
+            for _ in range(3):
+                await add_session(
+                    storage, user_id, NOW.date(), status="partial", pain=None, reps=[5]
+                )
+
+            async def plan(user: UserRecord = user, user_id: int = user_id) -> None:
+                await storage.last_done_day(user_id)
+                await storage.last_reminded_day(user_id)
+                await todays_plan(storage, program, user)
+                await storage.session_facts(user_id, latest=4)
+                await reschedule(context_for(kit), user)
+
+            steps[sessions] = await vm_steps(storage, plan)
+        assert steps[6] > 0
+        # Fifty times the history, (nearly) the same work: only the newest rows are read.
+        assert steps[300] < steps[6] * 1.3, steps
+
+
+async def test_plan_facts_pick_the_session_plan_next_would(tmp_path: Path) -> None:
+    from coach.progression import plan_next
+    from handlers.dose import usual_dose
+
+    storage = Storage(tmp_path / "db.sqlite3")
+    await storage.open()
+    try:
+        program = load_program()
+        user = await make_user(storage, 42)
+        assert await storage.plan_facts(42) == []
+        await history(storage, 42, 12)
+        day = NOW.date()
+        cases = [
+            {"status": "done", "pain": 5},  # regress
+            {"status": "partial", "pain": None},  # skipped by plan_next
+            {"status": "partial", "pain": 1},  # decides: continue
+            {"status": "partial", "pain": 8},  # decides: regress
+            {"status": "done", "pain": None},  # decides: continue
+        ]
+        for n, case in enumerate(cases):
+            await add_session(storage, 42, day + timedelta(days=n), **case)  # type: ignore[arg-type]
+            everything = await storage.session_facts(42)
+            dose = usual_dose(program, user)
+            expected = plan_next(dose, everything, program.preset(user.preset).ladder)
+            assert (
+                plan_next(dose, await storage.plan_facts(42), program.preset(user.preset).ladder)
+                == expected
+            )
+            assert await storage.session_facts(42, latest=4) == everything[-4:]
+    finally:
+        await storage.close()

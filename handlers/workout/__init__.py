@@ -23,6 +23,7 @@ from handlers.workout.checkin import sharp_pain, summary_text
 from handlers.workout.runtime import (
     Guided,
     beat_observers,
+    end_guided_silently,
     guided,
     session_cadence,
     session_slots,
@@ -43,6 +44,7 @@ __all__ = [
     "close_running_session",
     "close_silent_sessions",
     "complete",
+    "end_guided_silently",
     "guided",
     "on_logged",
     "on_startup",

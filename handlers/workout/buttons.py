@@ -13,7 +13,7 @@ from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import difficulty_button, pain_button, send_summary
 from handlers.workout.output import edit
 from handlers.workout.pacer import advance, current_title, finish_set, go, start_setup
-from handlers.workout.runtime import Guided, bump, end_runtime, guided
+from handlers.workout.runtime import Guided, Step, bump, end_runtime, guided, run_step
 from handlers.workout.session import begin, open_workout, start_new
 from handlers.workout.voice_pacer import pause_voice, resume_voice
 from storage.records import UserRecord
@@ -87,7 +87,8 @@ async def _continue_button(
     update: Update, context: Ctx, user: UserRecord, session: SessionRecord
 ) -> None:
     query = update.callback_query
-    assert query is not None and query.message is not None
+    if query is None or query.message is None:
+        return
     data = context.bot_data
     today = local_today(user, data.now())
     if guided(context, user.user_id) is not None:
@@ -114,7 +115,8 @@ async def _session_button(
 ) -> None:
     """Go, Pause, Resume, Done, Skip rest and Stop of the running session."""
     query = update.callback_query
-    assert query is not None and query.message is not None
+    if query is None or query.message is None:
+        return
     data = context.bot_data
     rt = guided(context, user.user_id)
     if rt is None or rt.session.session_id != session.session_id:
@@ -129,53 +131,60 @@ async def _session_button(
         if guided(context, user.user_id) is not rt:
             await query.answer(render.session_over_toast())
             return
-        ok = True
-        if action == "go" and rt.phase == "setup" and arg == str(rt.index):
-            await query.answer()
-            await go(context, rt)
-        elif action == "pause" and rt.phase == "pacing":
-            await query.answer()
-            if rt.mode == "voice":
-                pause_voice(rt)
-            bump(rt)
-            rt.phase = "paused"
-            slot = rt.slot
-            beat_rep = _rep_on_screen(rt)
-            assert rt.message_id is not None
-            text = render.paused_screen(
-                slot.number, slot.sets, slot.side, beat_rep, slot.reps, rt.cue(slot)
-            )
-            if rt.mode == "voice":
-                text += f"\n\n{pacing_views.voice_paused_hint()}"
-            await edit(
-                context,
-                rt,
-                rt.message_id,
-                text,
-                render.pacing_keyboard(rt.session.session_id, True),
-            )
-        elif action == "resume" and rt.phase == "paused" and rt.mode == "voice":
-            await query.answer()
-            await resume_voice(context, rt)
-        elif action == "resume" and rt.phase == "paused":
-            await query.answer()
-            bump(rt)
-            rt.phase = "pacing"
-            # Show the beat that was on screen when paused again (from half a second before it).
-            rt.shown_at = max(0.0, rt.shown_at) - 0.5
-            rt.rebase = True
-            await advance(context, rt)
-        elif action == "done" and rt.phase in ("pacing", "paused"):
-            await query.answer()
-            await finish_set(context, rt)
-        elif action == "skip" and rt.phase == "rest":
-            await query.answer()
-            assert rt.next_index is not None
-            await start_setup(context, rt, rt.next_index)
-        else:
-            ok = False
-        if not ok:
+        step = _step_for(rt, action, arg)
+        if step is None:
             await query.answer(render.not_now_toast())
+            return
+        await query.answer()
+        if action == "go" and rt.message_id is None:
+            # The set-up "failed" yet arrived (a timed-out send): pace on the message pressed.
+            rt.message_id = query.message.message_id
+        await run_step(context, rt, step)
+
+
+def _step_for(rt: Guided, action: str, arg: str) -> Step | None:
+    """The transition a button asks for, if it fits the session's phase now."""
+    if action == "go" and rt.phase == "setup" and arg == str(rt.index):
+        return go
+    if action == "pause" and rt.phase == "pacing":
+        return _pause
+    if action == "resume" and rt.phase == "paused":
+        return resume_voice if rt.mode == "voice" else _resume
+    if action == "done" and rt.phase in ("pacing", "paused"):
+        return finish_set
+    if action == "skip" and rt.phase == "rest" and rt.next_index is not None:
+        return _skip_rest
+    return None
+
+
+async def _pause(context: Ctx, rt: Guided) -> None:
+    if rt.mode == "voice":
+        pause_voice(rt)
+    bump(rt)
+    rt.phase = "paused"
+    slot = rt.slot
+    text = render.paused_screen(
+        slot.number, slot.sets, slot.side, _rep_on_screen(rt), slot.reps, rt.cue(slot)
+    )
+    if rt.mode == "voice":
+        text += f"\n\n{pacing_views.voice_paused_hint()}"
+    if rt.message_id is not None:
+        keyboard = render.pacing_keyboard(rt.session.session_id, True)
+        await edit(context, rt, rt.message_id, text, keyboard)
+
+
+async def _resume(context: Ctx, rt: Guided) -> None:
+    bump(rt)
+    rt.phase = "pacing"
+    # Show the beat that was on screen when paused again (from half a second before it).
+    rt.shown_at = max(0.0, rt.shown_at) - 0.5
+    rt.rebase = True
+    await advance(context, rt)
+
+
+async def _skip_rest(context: Ctx, rt: Guided) -> None:
+    if rt.next_index is not None:
+        await start_setup(context, rt, rt.next_index)
 
 
 def _rep_on_screen(rt: Guided) -> int:

@@ -10,11 +10,18 @@ import weakref
 from typing import cast
 
 from telegram import InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from coach import pacing
 from handlers.context import BotData, Ctx
-from handlers.workout.runtime import JOB_GRACE_S, Guided, cancel_job, guided, scaled
+from handlers.workout.runtime import (
+    JOB_GRACE_S,
+    Guided,
+    cancel_job,
+    end_guided_silently,
+    guided,
+    scaled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,8 @@ async def edit(
     context: Ctx, rt: Guided, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
     """Show `text` on a message now, or as soon as the chat's gate opens; True if sent now."""
+    if rt.silenced:
+        return False
     screen = (text, _markup_key(markup))
     if rt.screens.get(message_id) == screen:
         stale = rt.pending.pop(message_id, None)
@@ -89,7 +98,7 @@ async def edit(
     budget.take(now)
     rt.last_out = now
     rt.screens[message_id] = screen
-    await _send_edit(context, rt.chat_id, message_id, text, markup)
+    await _send_edit(context, rt, message_id, text, markup)
     # Counted from the answer, not the request: network jitter can't bring two edits closer
     # than a second at Telegram's end.
     rt.last_out = time.monotonic()
@@ -108,7 +117,8 @@ def _defer_edit(
     if stale is not None:
         cancel_job(stale)
     queue = context.job_queue
-    assert queue is not None
+    if queue is None:
+        raise RuntimeError("the job queue is not set up")
     rt.pending[message_id] = queue.run_once(
         _deferred_edit_job,
         wait,
@@ -123,12 +133,13 @@ def _defer_edit(
 async def _deferred_edit_job(context: Ctx) -> None:
     """An edit that had to wait for the chat's gate (or a final tidy-up after the session)."""
     job = context.job
-    assert job is not None
+    if job is None:
+        return
     rt, message_id, text, markup = cast(
         tuple[Guided, int, str, InlineKeyboardMarkup | None], job.data
     )
     async with rt.lock:
-        if rt.pending.get(message_id) is not job:
+        if rt.pending.get(message_id) is not job or rt.silenced:
             return  # superseded by a later screen of the same message
         del rt.pending[message_id]
         if guided(context, rt.user_id) is rt:
@@ -137,35 +148,56 @@ async def _deferred_edit_job(context: Ctx) -> None:
         # The session ended after this tidy-up was queued: nothing else edits this message now.
         rt.screens[message_id] = (text, _markup_key(markup))
         send_budget(context.bot_data).take(time.monotonic())
-        await _send_edit(context, rt.chat_id, message_id, text, markup)
+        await _send_edit(context, rt, message_id, text, markup)
         rt.last_out = time.monotonic()
 
 
 async def _send_edit(
-    context: Ctx, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    context: Ctx, rt: Guided, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
+    """Edit a message; a failure is logged and the session goes on (a block ends it silently)."""
     try:
         await context.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            text, chat_id=rt.chat_id, message_id=message_id, reply_markup=markup
         )
     except Forbidden:
-        log.info("chat %s blocked the bot during a session", chat_id)
-    except BadRequest as exc:
-        # The user may have deleted the message; pacing goes on without it.
-        log.warning("edit in chat %s failed: %s", chat_id, exc)
+        _blocked(context, rt)
     except TelegramError as exc:
-        log.warning("edit in chat %s failed: %s", chat_id, exc)
+        # The user may have deleted the message, or Telegram failed: pacing goes on, and the
+        # screen counts as not shown, so the same text may be tried again.
+        rt.screens.pop(message_id, None)
+        log.warning("edit in chat %s failed: %s", rt.chat_id, exc)
 
 
-async def send(context: Ctx, rt: Guided, text: str, markup: InlineKeyboardMarkup | None) -> Message:
-    """A new message in the session's chat (not deferred: it waits for the budget, then goes)."""
+def _blocked(context: Ctx, rt: Guided) -> None:
+    log.info("chat %s blocked the bot during a session", rt.chat_id)
+    rt.silenced = True
+    end_guided_silently(context.bot_data, rt.user_id)
+
+
+async def send(
+    context: Ctx, rt: Guided, text: str, markup: InlineKeyboardMarkup | None
+) -> Message | None:
+    """A new message in the session's chat, None if it failed (logged; a block ends the session).
+
+    Not deferred: it waits for the budget, then goes.
+    """
+    if rt.silenced:
+        return None
     budget = send_budget(context.bot_data)
     now = time.monotonic()
     wait = budget.free_at(now) - now
     if wait > 0:
         await asyncio.sleep(wait)
     budget.take(time.monotonic())
-    message = await context.bot.send_message(rt.chat_id, text, reply_markup=markup)
+    try:
+        message = await context.bot.send_message(rt.chat_id, text, reply_markup=markup)
+    except Forbidden:
+        _blocked(context, rt)
+        return None
+    except TelegramError as exc:
+        log.warning("message to chat %s failed: %s", rt.chat_id, exc)
+        return None
     rt.last_out = time.monotonic()
     rt.screens[message.message_id] = (text, _markup_key(markup))
     return message

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from typing import Final
 
 from coach import pacing
 from coach.pacing import SetSlot
@@ -12,9 +14,22 @@ from handlers.context import BotData, Ctx
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
 from handlers.workout.output import edit, gate_open_at, send, send_budget
-from handlers.workout.runtime import REST_TICK_S, Guided, bump, phase_job, scaled, schedule
+from handlers.workout.runtime import (
+    REST_TICK_S,
+    Guided,
+    abandon,
+    bump,
+    phase_job,
+    scaled,
+    schedule,
+)
 from handlers.workout.voice_pacer import go_voice
 from storage.sessions import SetRecord
+
+log = logging.getLogger(__name__)
+
+# Waits (in pacing seconds) before each new try of a set-up message that failed to send.
+SETUP_RETRY_S: Final = (2.0, 5.0, 15.0)
 
 # --- load: thin timelines rather than drift -------------------------------------------------
 
@@ -79,18 +94,38 @@ def over_screen(rt: Guided, rest_left: int | None, *, final: bool = False) -> st
 async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> None:
     """Send the set-up line and Go for slot `index`; tidy the previous set's message."""
     bump(rt)
-    previous = rt.message_id
-    previous_text = over_screen(rt, None, final=True) if previous is not None else ""
+    if rt.message_id is not None:
+        rt.untidy = (rt.message_id, over_screen(rt, None, final=True))
+    rt.message_id = None
     rt.index = index
     rt.next_index = None
     rt.phase = "setup"
     rt.shown_at = -1.0
+    rt.intro = intro
+    rt.attempts = 0
+    await _send_setup(context, rt)
+
+
+async def resend_setup(context: Ctx, rt: Guided) -> bool:
+    """Try the set-up message again now if it never arrived; True if it was missing."""
+    if rt.phase != "setup" or rt.message_id is not None:
+        return False
+    bump(rt)
+    rt.attempts = 0
+    await _send_setup(context, rt)
+    return True
+
+
+async def _send_setup(context: Ctx, rt: Guided) -> None:
+    """Send the current set's set-up; after a failure try again later, then end as partial."""
+    if rt.message_id is not None:
+        return
     slot = rt.slot
     change = ""
     if slot.side_change:
         change = rt.preset.change_side.format(side=slot.side)
     text = render.set_setup(
-        intro,
+        rt.intro,
         slot.number,
         slot.sets,
         slot.side,
@@ -98,14 +133,26 @@ async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> 
         change,
         rt.cue(slot),
     )
-    markup = render.setup_keyboard(rt.session.session_id, index)
+    markup = render.setup_keyboard(rt.session.session_id, rt.index)
     webapp_url = context.bot_data.webapp_url
     if rt.mode == "app" and webapp_url:
         markup = pacing_views.with_timer_button(markup, webapp_url)
     message = await send(context, rt, text, markup)
+    if message is None:
+        if rt.silenced:
+            return
+        rt.attempts += 1
+        if rt.attempts > len(SETUP_RETRY_S):
+            await abandon(context, rt, "the set-up message kept failing")
+            return
+        schedule(context, rt, _setup_job, scaled(SETUP_RETRY_S[rt.attempts - 1]))
+        return
     rt.message_id = message.message_id
-    if previous is not None and previous != rt.message_id:
-        await edit(context, rt, previous, previous_text, None)
+    if rt.untidy is not None:
+        previous, previous_text = rt.untidy
+        rt.untidy = None
+        if previous != rt.message_id:
+            await edit(context, rt, previous, previous_text, None)
 
 
 async def go(context: Ctx, rt: Guided) -> None:
@@ -151,14 +198,13 @@ async def advance(context: Ctx, rt: Guided) -> None:
         beat.kind, beat.rep, beat.reps, beat.count, beat.remaining, rt.cadence.four_count
     )
     text = render.pacing_screen(slot.number, slot.sets, slot.side, line, rt.cue(slot))
-    assert rt.message_id is not None
     planned = rt.t0 + scaled(beat.at_s)
     rt.shown_at = beat.at_s
-    await edit(
-        context, rt, rt.message_id, text, render.pacing_keyboard(rt.session.session_id, False)
-    )
-    for observer in runtime.beat_observers:
-        observer(rt.chat_id, rt.message_id, planned, text)
+    if rt.message_id is not None:
+        keyboard = render.pacing_keyboard(rt.session.session_id, False)
+        await edit(context, rt, rt.message_id, text, keyboard)
+        for observer in runtime.beat_observers:
+            observer(rt.chat_id, rt.message_id, planned, text)
     upcoming = beats[index + 1]
     schedule(context, rt, _beat_job, rt.t0 + scaled(upcoming.at_s) - time.monotonic())
 
@@ -181,16 +227,11 @@ async def finish_set(context: Ctx, rt: Guided, *, rest: bool = True) -> None:
     if rt.index not in rt.done:
         rt.finished.add(rt.index)
     rt.next_index = _next_slot(rt)
-    assert rt.message_id is not None
     if rt.next_index is None:
         rt.phase = "waiting"
-        await edit(
-            context,
-            rt,
-            rt.message_id,
-            over_screen(rt, None),
-            render.stop_keyboard(rt.session.session_id),
-        )
+        if rt.message_id is not None:
+            keyboard = render.stop_keyboard(rt.session.session_id)
+            await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
         return
     rest_s = rt.cadence.rest_s if rest else 0
     if rest_s <= 0:
@@ -209,20 +250,17 @@ def _rest_tick(data: BotData) -> int:
 async def show_rest(context: Ctx, rt: Guided) -> None:
     """Edit the rest countdown (on a tick boundary) and schedule the next tick or the next set."""
     left = (rt.rest_until - time.monotonic()) / runtime.TIME_SCALE
+    if rt.next_index is None:
+        await finish_set(context, rt, rest=False)  # nothing left to rest for
+        return
     if left <= 0.05:
-        assert rt.next_index is not None
         await start_setup(context, rt, rt.next_index)
         return
     tick = _rest_tick(context.bot_data)
     shown = math.ceil(left - 0.05)
-    assert rt.message_id is not None
-    await edit(
-        context,
-        rt,
-        rt.message_id,
-        over_screen(rt, shown),
-        render.rest_keyboard(rt.session.session_id),
-    )
+    if rt.message_id is not None:
+        keyboard = render.rest_keyboard(rt.session.session_id)
+        await edit(context, rt, rt.message_id, over_screen(rt, shown), keyboard)
     # Next tick on the next multiple of `tick` seconds left (45 s -> 40, 35, ...), or the end.
     next_left = (math.ceil(left - 0.05) - 1) // tick * tick
     schedule(context, rt, _rest_job, scaled(left - next_left))
@@ -230,3 +268,5 @@ async def show_rest(context: Ctx, rt: Guided) -> None:
 
 # One tick of the rest countdown.
 _rest_job = phase_job("rest", show_rest)
+# Another try at a set-up message that failed to send.
+_setup_job = phase_job("setup", _send_setup)

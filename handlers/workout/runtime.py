@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final, Literal, cast
 
+from telegram.error import TelegramError
 from telegram.ext import Application, Job
 
 from coach import pacing
 from coach.pacing import Beat, SetSlot
 from content.model import Cadence, Preset
 from handlers.context import BotData, Ctx
+from handlers.views import workout as views
 from storage.records import PacingMode
 from storage.sessions import SessionRecord, SetRecord
+
+log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, BotData, Any]
 Phase = Literal["setup", "pacing", "paused", "rest", "waiting"]
@@ -32,6 +37,8 @@ beat_observers: list[Callable[[int, int, float, str], None]] = []
 # shown (the job itself skips to the beat that is due).
 JOB_GRACE_S: Final = 30
 REST_TICK_S: Final = 5
+
+Step = Callable[[Ctx, "Guided"], Awaitable[None]]
 
 
 def cancel_job(job: Job[Any]) -> None:
@@ -73,6 +80,10 @@ class Guided:
     gen: int = 0  # bumped on every transition: older jobs do nothing
     job: Job[Any] | None = None
     last_out: float = -math.inf  # monotonic time of the last send/edit to the chat
+    intro: str = ""  # the first set-up's introduction (kept to send it again)
+    attempts: int = 0  # failed sends of the current set-up message
+    untidy: tuple[int, str] | None = None  # the previous set's message, to tidy once replaced
+    silenced: bool = False  # the chat blocked the bot: nothing more is sent
     screens: dict[int, tuple[str, str]] = field(default_factory=dict)
     pending: dict[int, Job[Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -131,7 +142,8 @@ def schedule(context: Ctx, rt: Guided, callback: Callable[[Ctx], Any], wait: flo
     if rt.job is not None:
         cancel_job(rt.job)
     queue = context.job_queue
-    assert queue is not None
+    if queue is None:
+        raise RuntimeError("the job queue is not set up")
     rt.job = queue.run_once(
         callback,
         max(0.0, wait),
@@ -151,9 +163,11 @@ def bump(rt: Guided) -> None:
         rt.job = None
 
 
-def _job_runtime(context: Ctx) -> tuple[Guided, int] | None:
+def job_runtime(context: Ctx) -> tuple[Guided, int] | None:
+    """The runtime and generation a session job was scheduled for, if still current."""
     job = context.job
-    assert job is not None
+    if job is None:
+        return None
     user_id, gen = cast(tuple[int, int], job.data)
     rt = guided(context, user_id)
     if rt is None or rt.gen != gen:
@@ -161,25 +175,79 @@ def _job_runtime(context: Ctx) -> tuple[Guided, int] | None:
     return rt, gen
 
 
-def phase_job(
-    phase: str, step: Callable[[Ctx, Guided], Awaitable[None]]
-) -> Callable[[Ctx], Awaitable[None]]:
+def end_runtime(context: Ctx, rt: Guided) -> None:
+    """Forget the runtime (lock held): its jobs become no-ops."""
+    _forget(context.bot_data, rt)
+
+
+def _forget(data: BotData, rt: Guided) -> None:
+    bump(rt)
+    if data.runtime.get(rt.user_id) is rt:
+        del data.runtime[rt.user_id]
+
+
+def end_guided_silently(data: BotData, user_id: int) -> bool:
+    """End a user's guided session at once, sending nothing (their chat blocked the bot).
+
+    Synchronous and lock-free, so a send failing inside the session (which holds its lock) can
+    call it: the runtime is forgotten and its jobs cancelled, and nothing more is sent for it.
+    The stored session stays open until the silence check closes it as partial. `user_id` may
+    also be the chat id (the same number in a private chat). True if a session was running.
+    """
+    rt = data.runtime.get(user_id)
+    if not isinstance(rt, Guided):
+        rt = next(
+            (r for r in data.runtime.values() if isinstance(r, Guided) and r.chat_id == user_id),
+            None,
+        )
+    if rt is None:
+        return False
+    rt.silenced = True
+    _forget(data, rt)
+    for pending in rt.pending.values():
+        cancel_job(pending)
+    rt.pending.clear()
+    return True
+
+
+# --- jobs, and what happens when a step fails --------------------------------------------
+
+
+def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
     """A job callback that runs `step` only if its session is still current and in `phase`."""
 
     async def job(context: Ctx) -> None:
-        found = _job_runtime(context)
+        found = job_runtime(context)
         if found is None:
             return
         rt, gen = found
         async with rt.lock:
             if rt.gen == gen and rt.phase == phase:
-                await step(context, rt)
+                await run_step(context, rt, step)
 
     return job
 
 
-def end_runtime(context: Ctx, rt: Guided) -> None:
-    """Forget the runtime (lock held): its jobs become no-ops."""
-    bump(rt)
-    if context.bot_data.runtime.get(rt.user_id) is rt:
-        del context.bot_data.runtime[rt.user_id]
+async def run_step(context: Ctx, rt: Guided, step: Step) -> None:
+    """Run one transition of a session (lock held); one that fails ends it as partial."""
+    try:
+        await step(context, rt)
+    except Exception:
+        # A session left halfway through a transition would be stuck until /stop.
+        log.exception("a step of user %s's guided session failed", rt.user_id)
+        if guided(context, rt.user_id) is rt:
+            await abandon(context, rt, "a step failed")
+
+
+async def abandon(context: Ctx, rt: Guided, reason: str) -> None:
+    """End the session as partial after a failure it can't get past (lock held); say so."""
+    data = context.bot_data
+    end_runtime(context, rt)
+    log.warning("ended user %s's guided session as partial: %s", rt.user_id, reason)
+    await data.storage.close_session(rt.user_id, rt.session.session_id, data.now())
+    if rt.silenced:
+        return
+    try:
+        await context.bot.send_message(rt.chat_id, views.session_interrupted())
+    except TelegramError as exc:
+        log.warning("message to chat %s failed: %s", rt.chat_id, exc)

@@ -16,12 +16,20 @@ from handlers.planning import local_today, reschedule
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import send_summary
 from handlers.workout.output import edit
-from handlers.workout.pacer import current_title, finish_set, over_screen, show_rest, start_setup
+from handlers.workout.pacer import (
+    current_title,
+    finish_set,
+    over_screen,
+    resend_setup,
+    show_rest,
+    start_setup,
+)
 from handlers.workout.runtime import (
     App,
     Guided,
     end_runtime,
     guided,
+    run_step,
     session_cadence,
     session_slots,
 )
@@ -75,8 +83,12 @@ async def begin(
     if first is None:
         return
     data.runtime[user.user_id] = rt
-    async with rt.lock:
+
+    async def first_setup(context: Ctx, rt: Guided) -> None:
         await start_setup(context, rt, first, intro)
+
+    async with rt.lock:
+        await run_step(context, rt, first_setup)
 
 
 async def start_new(context: Ctx, user: UserRecord, chat_id: int) -> None:
@@ -124,6 +136,9 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int) -> None:
     rt = guided(context, user_id)
     if rt is not None:
         rt.last_activity = data.now()
+        async with rt.lock:
+            if guided(context, user_id) is rt and await resend_setup(context, rt):
+                return  # the set-up message had not arrived: this is it
         await bot.send_message(
             chat_id,
             render.session_running(current_title(rt)),
@@ -199,23 +214,25 @@ async def complete(
 
     `rows` are the sets that completed it (the last set's message then says what was logged).
     """
-    rt = guided(context, user.user_id)
-    if rt is None or rt.session.session_id != session.session_id:
-        await send_summary(context, session, chat_id, prefix)
+    try:
+        rt = guided(context, user.user_id)
+        if rt is None or rt.session.session_id != session.session_id:
+            await send_summary(context, session, chat_id, prefix)
+            return
+        async with rt.lock:
+            end_runtime(context, rt)
+            for row in rows:
+                index = rt.slot_of(row.leg, row.set_no)
+                if index is not None:
+                    rt.done[index] = row
+            await send_summary(context, session, chat_id, prefix)
+            rt.last_out = time.monotonic()
+            if rt.message_id is not None:
+                # Tidied a second after the summary (the chat's gate defers it).
+                await edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
+    finally:
+        # The next reminder follows the finished session even if the summary failed to send.
         await reschedule(context, user)
-        return
-    async with rt.lock:
-        end_runtime(context, rt)
-        for row in rows:
-            index = rt.slot_of(row.leg, row.set_no)
-            if index is not None:
-                rt.done[index] = row
-        await send_summary(context, session, chat_id, prefix)
-        rt.last_out = time.monotonic()
-        if rt.message_id is not None:
-            # Tidied a second after the summary (the chat's gate defers it).
-            await edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
-    await reschedule(context, user)
 
 
 async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None:
@@ -237,19 +254,19 @@ async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None
                 current_logged = row
         if current_logged is None:
             return
-        if rt.phase in ("setup", "pacing", "paused"):
-            # Skipped: no rest is needed before the next set.
-            await finish_set(context, rt, rest=not current_logged.skipped)
-        elif rt.phase == "waiting" and rt.message_id is not None:
-            await edit(
-                context,
-                rt,
-                rt.message_id,
-                over_screen(rt, None),
-                render.stop_keyboard(rt.session.session_id),
-            )
-        elif rt.phase == "rest":
-            await show_rest(context, rt)
+        # Skipped: no rest is needed before the next set.
+        rest = not current_logged.skipped
+
+        async def after_log(context: Ctx, rt: Guided) -> None:
+            if rt.phase in ("setup", "pacing", "paused"):
+                await finish_set(context, rt, rest=rest)
+            elif rt.phase == "waiting" and rt.message_id is not None:
+                keyboard = render.stop_keyboard(rt.session.session_id)
+                await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
+            elif rt.phase == "rest":
+                await show_rest(context, rt)
+
+        await run_step(context, rt, after_log)
 
 
 def on_undone(context: Ctx, rt: Guided, row: SetRecord) -> None:
@@ -269,7 +286,8 @@ async def on_startup(application: App) -> None:
     if closed:
         log.info("closed %d session(s) interrupted by a restart", closed)
     queue = application.job_queue
-    assert queue is not None
+    if queue is None:
+        raise RuntimeError("the job queue is not set up")
     queue.run_repeating(
         close_silent_sessions,
         interval=SILENCE_CHECK_S,

@@ -49,14 +49,14 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
     rt.shown_at = 0.0
     rt.last_out = time.monotonic()
     _schedule_end(context, rt, float(spec.duration_s))
-    assert rt.message_id is not None
-    await edit(
-        context,
-        rt,
-        rt.message_id,
-        views.voice_screen(title, spec.duration_s, rt.cue(slot)),
-        render.pacing_keyboard(rt.session.session_id, False),
-    )
+    if rt.message_id is not None:
+        await edit(
+            context,
+            rt,
+            rt.message_id,
+            views.voice_screen(title, spec.duration_s, rt.cue(slot)),
+            render.pacing_keyboard(rt.session.session_id, False),
+        )
     return True
 
 
@@ -73,16 +73,16 @@ async def resume_voice(context: Ctx, rt: Guided) -> None:
     duration = float(pacing.set_duration(rt.cadence, rt.slot.reps))
     _schedule_end(context, rt, duration - rt.shown_at)
     slot = rt.slot
-    assert rt.message_id is not None
-    await edit(
-        context,
-        rt,
-        rt.message_id,
-        views.voice_screen(
-            render.set_title(slot.number, slot.sets, slot.side), int(duration), rt.cue(slot)
-        ),
-        render.pacing_keyboard(rt.session.session_id, False),
-    )
+    if rt.message_id is not None:
+        await edit(
+            context,
+            rt,
+            rt.message_id,
+            views.voice_screen(
+                render.set_title(slot.number, slot.sets, slot.side), int(duration), rt.cue(slot)
+            ),
+            render.pacing_keyboard(rt.session.session_id, False),
+        )
 
 
 def _schedule_end(context: Ctx, rt: Guided, seconds_left: float) -> None:

@@ -5,7 +5,7 @@
 (function () {
   const STRINGS = {
     en: {
-      outside: "This timer runs inside Telegram. Open it from the bot: /workout, then ⏱ Open timer.",
+      outside: "This timer runs inside Telegram. Open it from the bot: send /workout, then tap Open timer.",
       loadFailed: "Couldn't load today's plan. Close the timer and open it again from the chat.",
       notSetUp: "Finish setting up in the chat first (/start), then open the timer again.",
       title: "Today · {preset}",
@@ -216,7 +216,7 @@
       const left = (restUntil - performance.now()) * speed / 1000;
       if (left <= 0) { nextSet(); } else {
         drawFace("rest", String(Math.ceil(left)), $("small").textContent);
-        drawRing(1 - left / plan.cadence.rest_s);
+        drawRing(left / plan.cadence.rest_s);
       }
     }
     requestAnimationFrame(tick);
@@ -315,6 +315,7 @@
     state = "rest";
     restUntil = performance.now() + plan.cadence.rest_s * 1000 / speed;
     $("small").textContent = t("restLeft", { number: upcoming.number, of: upcoming.of, side: t(upcoming.side) });
+    $("set-label").textContent = t("setLabel", { number: upcoming.number, of: upcoming.of, side: t(upcoming.side), reps: upcoming.reps });
     show("start", true);
     $("start").textContent = t("skipRest");
     requestAnimationFrame(tick);

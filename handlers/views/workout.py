@@ -1,0 +1,11 @@
+"""Words of the guided session that are not in render.py (failures it recovers from)."""
+
+from __future__ import annotations
+
+
+def session_interrupted() -> str:
+    """The next set couldn't be shown (Telegram kept failing): the session is kept as partial."""
+    return (
+        "I couldn't send your next set, so I've saved this session as partial. "
+        "Send /workout to continue it."
+    )
