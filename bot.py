@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -25,7 +26,9 @@ from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
 from storage import Storage, StorageError
 from storage.db import preflight
+from transport.inbox import Inbox
 from transport.outbox import Outbox
+from transport.serving import serve
 
 __all__ = [
     "ConfigError",
@@ -58,6 +61,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         # Every send, edit and answer: priorities, Telegram's limits, coalescing and retries.
         .rate_limiter(outbox)
+        # Our own poller and webhook feed the durable inbox (transport/), not PTB's updater.
+        .updater(None)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
@@ -71,6 +76,7 @@ def build_application(
     bot_data.program = program or load_program()
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds
+    bot_data.inbox = Inbox(application)
     bot_data.webapp_url = settings.webapp_url
     bot_data.voice = VoiceTracks(Path(settings.database_path).parent / "voice-cache")
     register_handlers(application)
@@ -115,13 +121,14 @@ def main(argv: list[str] | None = None) -> int:
                 secret_token=settings.webhook_secret or None,
                 allowed_updates=Update.ALL_TYPES,
             )
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+            log.info("stopped")
+            return 0
+        code = asyncio.run(serve(application, settings))
     except StorageError as exc:  # one line naming the file and the cause
         print(f"medial coach: {exc}", file=sys.stderr)
         return 1
     log.info("stopped")
-    return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from content.model import Program
 from storage import Storage
+from transport.inbox import Inbox
 from transport.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class BotData:
         self.tick_seconds: float = 30.0
         # Runtime state of guided sets, keyed by user id (not persisted: a restart closes sessions).
         self.runtime: dict[int, Any] = {}
+        # The durable inbox (transport/inbox.py), set by bot.build_application().
+        self.inbox: Inbox | None = None
         # Every Bot API call goes through it (bot.build_application wires it as the rate limiter).
         self.outbox: Outbox = Outbox()
         # The Mini App's base URL ("" when not configured: no timer-app pacing is offered).

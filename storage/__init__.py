@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database, StorageError
 from storage.facts import FactsMixin
+from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
@@ -16,7 +17,9 @@ from storage.voice import VoiceMixin
 __all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
-class Storage(UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin):
+class Storage(
+    UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin, InboxMixin
+):
     """The application's storage; open() before use, close() at shutdown."""
 
     def __init__(self, path: str | Path) -> None:
