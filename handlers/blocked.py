@@ -9,6 +9,7 @@ from telegram import ChatMember, Update
 from telegram.ext import Application
 
 from handlers.context import BotData, Ctx
+from handlers.workout import end_guided_silently
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +20,8 @@ async def on_blocked(application: App, chat_id: int) -> None:
     """The outbox got a 403 for a private chat (its id is the user's): forget the user's runtime."""
     data = application.bot_data
     now = data.now()
-    # A guided set's jobs check the runtime and stop; removing them too saves the wake-ups.
-    data.runtime.pop(chat_id, None)
+    # Ends a guided set without sending (even mid-step); removing the jobs saves the wake-ups.
+    end_guided_silently(data, chat_id)
     queue = application.job_queue
     if queue is not None:
         for job in queue.jobs():

@@ -17,6 +17,7 @@ from handlers.workout import runtime as workout_runtime
 from tests.handlerkit import Chat, Kit, Sent, running_kit
 from tests.test_onboarding import START, onboard
 from tests.test_workout import context_of, has_button, ready, session_rows, wait_until
+from transport.failures import Backoff
 
 SCALE = 0.02
 SENDS = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
@@ -27,11 +28,17 @@ def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workout_runtime, "TIME_SCALE", SCALE)
 
 
+def quick_retries(kit: Kit) -> None:
+    """The outbox's retries of a 5xx in milliseconds rather than seconds (same count)."""
+    kit.app.bot_data.outbox._backoff = Backoff(base_s=0.001, cap_s=0.01)
+
+
 def fail_when(kit: Kit, decide: Callable[[str, dict[str, Any]], int | None]) -> list[str]:
     """Answer a call with the status decide(method, params) returns (None: as usual).
 
     Returns the list of methods that were failed, in order.
     """
+    quick_retries(kit)
     failed: list[str] = []
     original = kit.request.do_request
 
@@ -159,33 +166,44 @@ async def test_end_guided_silently_sends_nothing(tmp_path: Path) -> None:
         assert workout.guided(context_of(kit), 42) is None
 
 
-async def _play(kit: Kit, chat: Chat, within: float) -> None:
+async def _play(kit: Kit, chat: Chat, within: float) -> int:
     """A user who follows the session: Go on each set-up, "done" after each set.
 
-    Like a person, they send /workout again when the next set-up doesn't come.
+    Like a person, they send /workout again when the next set-up doesn't come. Returns how
+    many typed messages got no reply.
     """
     context = context_of(kit)
-    await chat.send("/workout")
+    unanswered = 0
+
+    async def typed(text: str) -> None:
+        nonlocal unanswered
+        before = len(chat.messages())
+        await chat.send(text)
+        if len(chat.messages()) == before:
+            unanswered += 1
+
+    await typed("/workout")
     deadline = time.monotonic() + within
     pressed: set[int] = set()
     waited_since = time.monotonic()
     while time.monotonic() < deadline:
         rt = workout.guided(context, chat.user_id)
         if rt is None:
-            return
+            return unanswered
         setup = go_button(chat)
         if rt.phase == "setup" and setup is not None and setup.message_id not in pressed:
             pressed.add(setup.message_id)
             await chat.press(setup, "Go")
             waited_since = time.monotonic()
         elif rt.phase in ("rest", "waiting") and rt.index not in rt.done:
-            await chat.send("done")
+            await typed("done")
             waited_since = time.monotonic()
         elif time.monotonic() - waited_since > 60 * SCALE * 5:
-            await chat.send("/workout")  # nothing has happened for a while
+            await typed("/workout")  # nothing has happened for a while
             pressed.clear()
             waited_since = time.monotonic()
         await asyncio.sleep(SCALE)
+    return unanswered
 
 
 async def test_a_fifth_of_calls_failing_leaves_no_session_stuck(tmp_path: Path) -> None:
@@ -199,7 +217,8 @@ async def test_a_fifth_of_calls_failing_leaves_no_session_stuck(tmp_path: Path) 
         errors = errors_of(kit)
         dice = random.Random(8)
         fail_when(kit, lambda api, params: 502 if api in SENDS and dice.random() < 0.2 else None)
-        await asyncio.gather(*(_play(kit, chat, within=30) for chat in chats))
+        unanswered = await asyncio.gather(*(_play(kit, chat, within=30) for chat in chats))
+        assert sum(unanswered) == 0
         context = context_of(kit)
         stuck = [c.user_id for c in chats if workout.guided(context, c.user_id) is not None]
         assert stuck == []
