@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -29,6 +28,8 @@ from storage.db import preflight
 from transport.inbox import Inbox
 from transport.outbox import Outbox
 from transport.serving import serve
+from web.miniapp import miniapp_routes
+from web.webhook import webhook_secret
 
 __all__ = [
     "ConfigError",
@@ -106,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"medial coach: cannot load the coaching content: {exc}", file=sys.stderr)
         return 2
     setup_logging(
-        settings.log_level, settings.token, settings.webhook_secret, log_format=settings.log_format
+        settings.log_level,
+        settings.token,
+        webhook_secret(settings),
+        log_format=settings.log_format,
     )
     try:
         # Before going online: a bad database stops the bot with one line, not a retry loop.
@@ -117,20 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     application = build_application(settings, program=program)
     log.info("starting; database %s", settings.database_path)
     try:
-        if settings.webhook_url:
-            application.run_webhook(
-                listen="0.0.0.0",
-                port=settings.port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret or None,
-                allowed_updates=Update.ALL_TYPES,
-            )
-            log.info("stopped")
-            return 0
-        code = asyncio.run(serve(application, settings))
+        code = asyncio.run(serve(application, settings, miniapp_routes(application, settings)))
     except StorageError as exc:  # one line naming the file and the cause
         print(f"medial coach: {exc}", file=sys.stderr)
+        return 1
+    except Exception:
+        log.critical("stopped by an unexpected error", exc_info=True)
         return 1
     log.info("stopped")
     return code

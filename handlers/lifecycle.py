@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, BotData, Any]
 Publish = Callable[[App], Awaitable[object]]
 
-RETRY_FIRST_S = 30.0
+RETRY_FIRST_S = 5.0
 RETRY_MAX_S = 3600.0
 
 
