@@ -10,6 +10,7 @@ from storage.health import HealthMixin
 from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
+from storage.reminder_batch import ReminderBatchMixin
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
 from storage.setlog import SetLogMixin
@@ -25,6 +26,7 @@ class Storage(
     SetLogMixin,
     FactsMixin,
     RemindersMixin,
+    ReminderBatchMixin,
     ProgressMixin,
     VoiceMixin,
     InboxMixin,
