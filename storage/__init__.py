@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import Database, StorageError
 from storage.facts import FactsMixin
 from storage.health import HealthMixin
 from storage.inbox import InboxMixin
@@ -19,7 +19,7 @@ from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
-__all__ = ["FOREVER", "Storage", "UserRecord"]
+__all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
 class Storage(

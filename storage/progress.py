@@ -252,6 +252,8 @@ class ProgressMixin:
         checkpoint copies those zeroed pages into the file and empties the WAL, whose older
         frames still held the erased bytes.
         """
+        # Logged first: a restore from an older backup must erase this user again.
+        await self.db.record_erasure(user_id)
         deleted = 0
         async with self.db.write() as conn:
             cursor = await conn.execute(
