@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import Database, StorageError
 from storage.facts import FactsMixin
 from storage.health import HealthMixin
 from storage.inbox import InboxMixin
+from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
+from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminder_batch import ReminderBatchMixin
 from storage.reminders import RemindersMixin
@@ -17,7 +19,7 @@ from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
-__all__ = ["FOREVER", "Storage", "UserRecord"]
+__all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
 class Storage(
@@ -31,6 +33,8 @@ class Storage(
     VoiceMixin,
     InboxMixin,
     HealthMixin,
+    PausesMixin,
+    RecapMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 
