@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -54,7 +55,9 @@ def test_timer_app_through_the_real_process(
     assert page.status_code == 200 and "app.js" in page.text
     assert httpx.get(f"{base}/app/static/app.js").status_code == 200
     who = json.dumps({"id": 611, "first_name": "Ida", "language_code": "en"})
-    init_data = sign({"user": who, "auth_date": str(int(time.time())), "query_id": "q"}, FAKE_TOKEN)
+    # Signed "now" by the bot's clock (the test clock starts at CLOCK and runs at real speed).
+    now = datetime.fromisoformat(CLOCK["MEDIAL_CLOCK_START"]).timestamp()
+    init_data = sign({"user": who, "auth_date": str(int(now)), "query_id": "q"}, FAKE_TOKEN)
     auth = {"Authorization": f"tma {init_data}"}
     assert httpx.get(f"{base}/app/api/today").status_code == 401
     plan = httpx.get(f"{base}/app/api/today", headers=auth).json()
