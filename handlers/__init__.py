@@ -26,6 +26,7 @@ def register_handlers(application: App) -> None:
         blocked,
         common,
         errors,
+        language,
         learn,
         logging_sets,
         onboarding,
@@ -41,6 +42,8 @@ def register_handlers(application: App) -> None:
     )
 
     application.add_handler(TypeHandler(Update, trace.trace_update), group=-2)
+    # Before any handler: every word of an update is in the user's language.
+    application.add_handler(TypeHandler(Update, language.choose_language), group=-3)
 
     # Typed answers to an onboarding/settings question win over "done" parsing.
     application.add_handler(
@@ -55,10 +58,12 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("variations", learn.variations))
     add(CommandHandler("sources", learn.sources))
     add(CommandHandler("settings", settings.settings))
+    add(CommandHandler("language", language.language_command))
     add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
     add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
     add(CallbackQueryHandler(settings.menu_button, pattern=r"^menu:"))
     add(CallbackQueryHandler(pacing_mode.button, pattern=r"^pace:"))
+    add(CallbackQueryHandler(language.language_button, pattern=r"^lang:"))
     add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
     add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
     # --- workout (guided sets, logging) ---

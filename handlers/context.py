@@ -33,6 +33,9 @@ class BotData:
         self.tick_seconds: float = 30.0
         # Runtime state of guided sets, keyed by user id (not persisted: a restart closes sessions).
         self.runtime: dict[int, Any] = {}
+        # Stored language choices by user id ("" = none stored: follow the Telegram client), so
+        # choosing the language of an update needs no database read once a user is known.
+        self.languages: dict[int, str] = {}
         # The durable inbox (transport/inbox.py), set by bot.build_application().
         self.inbox: Inbox | None = None
         # Every Bot API call goes through it (bot.build_application wires it as the rate limiter).

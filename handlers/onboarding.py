@@ -14,7 +14,7 @@ from coach.replies import parse_reply
 from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today, next_training_day, reschedule
-from handlers.views import pacing_modes
+from handlers.views import i18n, pacing_modes
 from handlers.views import state as state_view
 from storage.records import UserRecord
 
@@ -84,7 +84,10 @@ async def consent(update: Update, context: Ctx) -> None:
             tg_user.first_name or "",
             data.now(),
             preset=data.program.default_preset,
+            language=i18n.current(),
         )
+        # The stored choice is the language spoken so far (the client's, or one picked before).
+        data.languages.pop(tg_user.id, None)
     await query.edit_message_reply_markup(None)
     await ask_step(query.message, context, user)
 

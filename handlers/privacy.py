@@ -79,6 +79,7 @@ def settings_rows(program: Program, user: UserRecord, now: datetime) -> list[tup
         ("hold (s)", dose.hold_s),
         ("ankle weight", dose.ankle_weight),
         ("timezone", user.timezone),
+        ("language", user.language or "as the Telegram app"),
         ("reminder time", f"{user.remind_at:%H:%M}"),
         ("reminders", reminders),
         ("first training day", user.first_day.isoformat() if user.first_day else ""),
@@ -198,6 +199,7 @@ async def delete_button(update: Update, context: Ctx) -> None:
 def _forget_runtime(context: Ctx, user: UserRecord) -> None:
     """Drop in-memory state and pending jobs of the deleted user."""
     context.bot_data.runtime.pop(user.user_id, None)
+    context.bot_data.languages.pop(user.user_id, None)
     context.application.drop_user_data(user.user_id)
     context.application.drop_chat_data(user.chat_id)
     if context.job_queue is not None:

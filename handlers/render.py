@@ -19,7 +19,8 @@ from coach.stats import Progress
 from content.model import Program
 from handlers.chart import ChartText
 from handlers.dose import usual_dose
-from handlers.views import pacing_modes
+from handlers.views import i18n, pacing_modes
+from handlers.views import language as language_views
 from handlers.views import settings as settings_views
 from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
@@ -44,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", "Turn reminders back on"),
     ("stop", "End a running session and turn reminders off"),
     ("settings", "Preset, legs, time, timezone"),
+    ("language", "Change the language"),
     ("recap", "Weekly recap: /recap on, off or a weekday"),
     ("export", "Download your log as CSV"),
     ("delete", "Erase everything the bot knows about you"),
@@ -319,6 +321,7 @@ def settings_text(program: Program, user: UserRecord, next_day: date | None) -> 
         f"Timezone: {escape(user.timezone)}\n"
         f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
         f"{settings_views.recap_line(user)}\n"
+        f"{language_views.language_line(i18n.current())}\n"
         f"{schedule_line(user, next_day)}"
     )
 
@@ -330,7 +333,7 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
         [
             [("Dose preset", "menu:preset"), ("Legs", "menu:legs")],
             [("Reminder time", "menu:time"), ("Timezone", "menu:tz")],
-            [("Pacing", "pace:menu")],
+            [("Pacing", "pace:menu"), ("🌐 Language", "lang:menu")],
             [
                 ("▶️ Resume reminders", "menu:resume")
                 if paused

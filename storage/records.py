@@ -42,6 +42,7 @@ class UserRecord:
     recap_on: bool = True
     recap_day: int = 6  # local weekday of the weekly recap, 0 = Monday … 6 = Sunday
     next_recap_utc: datetime | None = None
+    language: str | None = None  # None: the Telegram client's language
 
     @property
     def onboarded(self) -> bool:

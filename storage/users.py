@@ -37,6 +37,7 @@ _SETTABLE = frozenset(
         "recap_on",
         "recap_day",
         "next_recap_utc",
+        "language",
     }
 )
 
@@ -82,6 +83,7 @@ def user_from_row(row: aiosqlite.Row) -> UserRecord:
         recap_on=bool(row["recap_on"]),
         recap_day=row["recap_day"],
         next_recap_utc=parse_utc(row["next_recap_utc"]),
+        language=row["language"],
         created_at=cast(datetime, parse_utc(row["created_at"])),
         updated_at=cast(datetime, parse_utc(row["updated_at"])),
     )
@@ -102,17 +104,24 @@ class UsersMixin:
         return next((user_from_row(row) for row in rows), None)
 
     async def create_user(
-        self, user_id: int, chat_id: int, first_name: str, now: datetime, *, preset: str
+        self,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        now: datetime,
+        *,
+        preset: str,
+        language: str | None = None,
     ) -> UserRecord:
         """Record consent and a fresh user at the first onboarding question (idempotent)."""
         stamp = utc_text(now)
         async with self.db.write() as conn:
             await conn.execute(
                 "INSERT INTO users (user_id, chat_id, first_name, consent_at, preset,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,"
                 " active = 1, updated_at = excluded.updated_at",
-                (user_id, chat_id, first_name[:64], stamp, preset, stamp, stamp),
+                (user_id, chat_id, first_name[:64], stamp, preset, language, stamp, stamp),
             )
         user = await self.get_user(user_id)
         assert user is not None

@@ -202,14 +202,20 @@ class Chat:
 
     _update_ids = itertools.count(1000)
 
-    def __init__(self, kit: Kit, user_id: int, first_name: str = "Ann") -> None:
+    def __init__(
+        self, kit: Kit, user_id: int, first_name: str = "Ann", language_code: str | None = None
+    ) -> None:
         self.kit = kit
         self.user_id = user_id
         self.first_name = first_name
+        self.language_code = language_code
         self._message_ids = itertools.count(1)
 
     def _user(self) -> dict[str, Any]:
-        return {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code is not None:
+            user["language_code"] = self.language_code
+        return user
 
     def _message(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -325,9 +331,11 @@ class Kit:
         """Set the clock."""
         self._now = moment
 
-    def chat(self, user_id: int = 42, first_name: str = "Ann") -> Chat:
-        """A user of this bot."""
-        return Chat(self, user_id, first_name)
+    def chat(
+        self, user_id: int = 42, first_name: str = "Ann", language_code: str | None = None
+    ) -> Chat:
+        """A user of this bot (language_code as their Telegram app sends it)."""
+        return Chat(self, user_id, first_name, language_code)
 
     @property
     def storage(self) -> Any:
