@@ -37,13 +37,14 @@ def register_handlers(application: App) -> None:
         reminders,
         safety,
         settings,
+        speech,
         trace,
         workout,
     )
 
     application.add_handler(TypeHandler(Update, trace.trace_update), group=-2)
     # Before any handler: every word of an update is in the user's language.
-    application.add_handler(TypeHandler(Update, language.choose_language), group=-3)
+    application.add_handler(TypeHandler(Update, speech.choose_language), group=-3)
 
     # Typed answers to an onboarding/settings question win over "done" parsing.
     application.add_handler(

@@ -19,6 +19,8 @@ from handlers import render, workout
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
+from handlers.speech import language_of
+from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
 from storage.setlog import LogResult
@@ -157,6 +159,13 @@ async def _tell_the_chat(
     context: Ctx, user: UserRecord, session: SessionRecord, result: LogResult
 ) -> None:
     """The usual confirmation (or summary) in the chat; a guided session moves on."""
+    with speaking(await language_of(context.bot_data, user.user_id)):
+        await _confirm(context, user, session, result)
+
+
+async def _confirm(
+    context: Ctx, user: UserRecord, session: SessionRecord, result: LogResult
+) -> None:
     assert result.session is not None
     rt = workout.guided(context, user.user_id)
     if rt is not None and rt.session.session_id != session.session_id:

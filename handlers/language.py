@@ -1,4 +1,4 @@
-"""The user's language: chosen for every update before any handler runs; /language."""
+"""/language and the language row of /settings: the languages by their own names."""
 
 from __future__ import annotations
 
@@ -8,34 +8,9 @@ from telegram.error import BadRequest
 from handlers import render
 from handlers.context import Ctx
 from handlers.planning import next_training_day
+from handlers.speech import remember_choice
 from handlers.views import i18n
 from handlers.views import language as views
-
-# A bound on the cache of stored choices; past it the cache starts over (a read per user again).
-MAX_CACHED = 200_000
-
-
-async def stored_language(context: Ctx, user_id: int) -> str:
-    """The user's stored choice ("" for none), from the cache or one read of their row."""
-    cache = context.bot_data.languages
-    stored = cache.get(user_id)
-    if stored is None:
-        user = await context.bot_data.storage.get_user(user_id)
-        stored = (user.language or "") if user is not None else ""
-        if len(cache) >= MAX_CACHED:
-            cache.clear()
-        cache[user_id] = stored
-    return stored
-
-
-async def choose_language(update: object, context: Ctx) -> None:
-    """Every update: speak the stored choice, else the Telegram client's language."""
-    tg_user = update.effective_user if isinstance(update, Update) else None
-    if tg_user is None:
-        i18n.use(None)
-        return
-    stored = await stored_language(context, tg_user.id)
-    i18n.use(stored or i18n.resolve(tg_user.language_code))
 
 
 async def language_command(update: Update, context: Ctx) -> None:
@@ -71,7 +46,7 @@ async def language_button(update: Update, context: Ctx) -> None:
     if user is not None:
         user = await data.storage.update_user(tg_user.id, data.now(), language=code)
     # Someone who has not agreed yet keeps the choice in memory only; consent stores it.
-    data.languages[tg_user.id] = code
+    remember_choice(data, tg_user.id, code)
     i18n.use(code)
     name = i18n.LANGUAGES[code]
     await query.answer(views.language_toast(name))

@@ -11,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from coach import schedule, zones
 from coach.replies import parse_reply
-from handlers import render
+from handlers import render, speech
 from handlers.context import Ctx
 from handlers.planning import local_today, next_training_day, reschedule
 from handlers.views import i18n, pacing_modes
@@ -87,7 +87,7 @@ async def consent(update: Update, context: Ctx) -> None:
             language=i18n.current(),
         )
         # The stored choice is the language spoken so far (the client's, or one picked before).
-        data.languages.pop(tg_user.id, None)
+        speech.forget(data, tg_user.id)
     await query.edit_message_reply_markup(None)
     await ask_step(query.message, context, user)
 

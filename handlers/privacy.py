@@ -14,7 +14,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from content.model import Program
-from handlers import render
+from handlers import render, speech
 from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.dose import usual_dose
@@ -199,7 +199,7 @@ async def delete_button(update: Update, context: Ctx) -> None:
 def _forget_runtime(context: Ctx, user: UserRecord) -> None:
     """Drop in-memory state and pending jobs of the deleted user."""
     context.bot_data.runtime.pop(user.user_id, None)
-    context.bot_data.languages.pop(user.user_id, None)
+    speech.forget(context.bot_data, user.user_id)
     context.application.drop_user_data(user.user_id)
     context.application.drop_chat_data(user.chat_id)
     if context.job_queue is not None:

@@ -23,6 +23,7 @@ from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan, usual_dose
 from handlers.progress import progress_first_day
 from handlers.views import recap as views
+from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from transport.priority import Priority, sending_as
 
@@ -181,6 +182,12 @@ class RecapDispatcher:
 
     async def _build(self, user: UserRecord, day: date) -> tuple[str, bytes | None] | None:
         """The caption and chart of a recap; None when the week holds nothing to report."""
+        with speaking(user.language):
+            return await self._build_in_language(user, day)
+
+    async def _build_in_language(
+        self, user: UserRecord, day: date
+    ) -> tuple[str, bytes | None] | None:
         data = self.data
         storage = data.storage
         program = data.program

@@ -28,6 +28,7 @@ from handlers import planning, render
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from handlers.reminder_catchup import settle_unsent
+from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.reminders import RetryRow
 from transport.failures import Verdict, verdict
@@ -267,8 +268,9 @@ class Dispatcher:
         seconds = pacing.session_duration_s(
             cadence, pacing.session_plan(dose.sets, dose.reps, user.legs)
         )
-        text = render.reminder(program, user, plan, seconds, kind)
-        return text, render.reminder_keyboard(day, kind)
+        with speaking(user.language):
+            text = render.reminder(program, user, plan, seconds, kind)
+            return text, render.reminder_keyboard(day, kind)
 
     async def _deliver(self, user: UserRecord, text: str, markup: InlineKeyboardMarkup) -> Outcome:
         """Send once through the outbox (it retries what is safe to retry)."""

@@ -18,7 +18,9 @@ from coach import pacing
 from coach.pacing import Beat, SetSlot
 from content.model import Cadence, Preset
 from handlers.context import BotData, Ctx
+from handlers.speech import language_of
 from handlers.views import workout as views
+from handlers.views.i18n import speaking
 from storage.records import PacingMode
 from storage.sessions import SessionRecord, SetRecord
 
@@ -222,9 +224,10 @@ def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
         if found is None:
             return
         rt, gen = found
-        async with rt.lock:
-            if rt.gen == gen and rt.phase == phase:
-                await run_step(context, rt, step)
+        with speaking(await language_of(context.bot_data, rt.user_id)):
+            async with rt.lock:
+                if rt.gen == gen and rt.phase == phase:
+                    await run_step(context, rt, step)
 
     return job
 

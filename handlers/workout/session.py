@@ -13,8 +13,10 @@ from handlers import render
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today, reschedule
+from handlers.speech import language_of
 from handlers.views import pacing_modes as pacing_views
 from handlers.views import state as state_view
+from handlers.views.i18n import speaking
 from handlers.workout.checkin import send_summary
 from handlers.workout.output import edit
 from handlers.workout.pacer import (
@@ -326,7 +328,8 @@ async def close_silent_sessions(context: Ctx) -> None:
     cutoff = now - SILENCE
     for user_id, rt in list(data.runtime.items()):
         if isinstance(rt, Guided) and rt.last_activity < cutoff:
-            await close_running_session(context, user_id, "silence")
+            with speaking(await language_of(data, user_id)):
+                await close_running_session(context, user_id, "silence")
     for user_id, session_id in await data.storage.silent_sessions(cutoff):
         rt = guided(context, user_id)
         if rt is not None and rt.session.session_id == session_id:
