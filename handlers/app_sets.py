@@ -15,11 +15,12 @@ from typing import Any, Final
 
 from coach.pacing import SetSlot
 from coach.replies import MAX_REPS
-from handlers import render, workout
+from handlers import workout
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
 from handlers.speech import language_of
+from handlers.views import logged as logged_views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
@@ -171,11 +172,11 @@ async def _confirm(
     if rt is not None and rt.session.session_id != session.session_id:
         rt = None
     row = result.logged[0]
-    phrase = render.set_phrase(
+    phrase = logged_views.set_phrase(
         row.set_no, session.sets_planned, row.leg, row.reps, row.skipped, row.note
     )
     # The page paces the next set itself: no "reply done again" hint.
-    text = render.logged_sets([phrase], not result.completed, True)
+    text = logged_views.logged_sets([phrase], not result.completed, True)
     if result.completed:
         await workout.complete(context, user, result.session, user.chat_id, text, result.logged)
     else:

@@ -33,7 +33,7 @@ _render_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class ChartText:
-    """The words on the chart (supplied by render.py)."""
+    """The words on the chart (supplied by views/progress.py)."""
 
     title: str
     reps_axis: str

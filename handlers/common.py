@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Message, Update
 
-from handlers import render
 from handlers.context import Ctx
+from handlers.views import common as common_views
 from storage.records import UserRecord
 
 
@@ -19,10 +19,10 @@ async def sender_profile(
         return None
     user = await context.bot_data.storage.get_user(tg_user.id)
     if user is None:
-        await message.reply_text(render.need_start())
+        await message.reply_text(common_views.need_start())
         return None
     if onboarded and not user.onboarded:
-        await message.reply_text(render.finish_onboarding_first())
+        await message.reply_text(common_views.finish_onboarding_first())
         return None
     return message, user
 
@@ -37,7 +37,7 @@ async def presser_profile(
         return None
     user = await context.bot_data.storage.get_user(tg_user.id)
     if user is None or (onboarded and not user.onboarded):
-        await query.answer(render.need_start(), show_alert=True)
+        await query.answer(common_views.need_start(), show_alert=True)
         return None
     return query, query.message, user
 
@@ -52,9 +52,9 @@ async def text(update: Update, context: Ctx) -> None:
     if message is None or message.text is None:
         return
     if len(message.text) > MAX_REPLY_CHARS:
-        await message.reply_text(render.too_long())
+        await message.reply_text(common_views.too_long())
         return
-    await message.reply_text(render.hint())
+    await message.reply_text(common_views.hint())
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
@@ -62,16 +62,16 @@ async def unknown_command(update: Update, context: Ctx) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await message.reply_text(render.unknown_command(message.text.split()[0]))
+    await message.reply_text(common_views.unknown_command(message.text.split()[0]))
 
 
 async def stale_button(update: Update, context: Ctx) -> None:
     """A button no handler recognises (old, or forged)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(render.stale_button())
+        await update.callback_query.answer(common_views.stale_button())
 
 
 async def unsupported(update: Update, context: Ctx) -> None:
     """Stickers, photos, voice and anything else."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(render.unsupported_message())
+        await update.effective_message.reply_text(common_views.unsupported_message())

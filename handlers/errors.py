@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from handlers import render
 from handlers.context import Ctx
+from handlers.views import common as common_views
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,6 @@ async def on_error(update: object, context: Ctx) -> None:
     log.error("error while handling %s", kind, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, render.apology())
+            await context.bot.send_message(update.effective_chat.id, common_views.apology())
         except TelegramError:
             log.warning("could not send the apology")

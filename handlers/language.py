@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from handlers import render
 from handlers.context import Ctx
 from handlers.planning import next_training_day
 from handlers.speech import remember_choice
+from handlers.views import common as common_views
 from handlers.views import i18n
 from handlers.views import language as views
+from handlers.views import settings as settings_views
 
 
 async def language_command(update: Update, context: Ctx) -> None:
@@ -39,7 +40,7 @@ async def language_button(update: Update, context: Ctx) -> None:
         )
         return
     if code not in i18n.LANGUAGES:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     data = context.bot_data
     user = await data.storage.get_user(tg_user.id)
@@ -55,8 +56,8 @@ async def language_button(update: Update, context: Ctx) -> None:
         next_day = next_training_day(user, last_done, data.now())
         await _edit(
             query.message,
-            render.settings_text(data.program, user, next_day),
-            render.settings_keyboard(user),
+            settings_views.settings_text(data.program, user, next_day),
+            settings_views.settings_keyboard(user),
         )
         return
     await _edit(query.message, views.language_set(name), None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from handlers import render
 from handlers.context import Ctx
+from handlers.views import common as common_views
 from handlers.views import learn as view
 from handlers.views.sources import sources_text
 
@@ -43,12 +43,12 @@ async def learn_button(update: Update, context: Ctx) -> None:
     known = {p.key for p in program.presets}
     fresh = index_text == "new"
     if preset_key not in known or not (fresh or index_text.isdigit()):
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     preset = program.preset(preset_key)
     index = 0 if fresh else int(index_text)
     if not 0 <= index < len(preset.steps):
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     await query.answer()
     _, legs = await _profile(update, context)
@@ -111,4 +111,4 @@ async def sources(update: Update, context: Ctx) -> None:
 async def help_command(update: Update, context: Ctx) -> None:
     """/help: every command."""
     if update.effective_message:
-        await update.effective_message.reply_text(render.help_text())
+        await update.effective_message.reply_text(common_views.help_text())

@@ -10,8 +10,9 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
-from handlers import chart, recap, reminders, render, workout
+from handlers import chart, recap, reminders, workout
 from handlers.context import BotData
+from handlers.views import common as common_views
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ RETRY_MAX_S = 3600.0
 async def publish_commands(application: App) -> None:
     """The command menu."""
     await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in render.COMMANDS]
+        [BotCommand(name, description) for name, description in common_views.COMMANDS]
     )
 
 

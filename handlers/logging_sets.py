@@ -13,11 +13,13 @@ from telegram.ext import filters
 
 from coach.pacing import SetSlot
 from coach.replies import Absurd, Done, Pain, Skip, Undo, parse_reply
-from handlers import planning, render, workout
+from handlers import planning, workout
 from handlers.common import MAX_REPLY_CHARS
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
+from handlers.views import common as common_views
+from handlers.views import logged as logged_views
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
 from storage.setlog import NewSession
@@ -42,26 +44,26 @@ async def reply(update: Update, context: Ctx) -> None:
         return
     intent = parse_reply(message.text)
     if intent is None:
-        await message.reply_text(render.hint())
+        await message.reply_text(common_views.hint())
         return
     data = context.bot_data
     user = await data.storage.get_user(tg_user.id)
     if user is None:
-        await message.reply_text(render.need_start())
+        await message.reply_text(common_views.need_start())
         return
     if not user.onboarded:
-        await message.reply_text(render.finish_onboarding_first())
+        await message.reply_text(common_views.finish_onboarding_first())
         return
     rt = workout.guided(context, user.user_id)
     if rt is not None:
         rt.last_activity = data.now()
     if isinstance(intent, Absurd):
-        await message.reply_text(render.absurd(intent.reason))
+        await message.reply_text(logged_views.absurd(intent.reason))
     elif isinstance(intent, Pain):
         if intent.sharp:
             await _sharp_pain(context, message, user, "")
         else:
-            await message.reply_text(render.pain_noted())
+            await message.reply_text(logged_views.pain_noted())
     elif isinstance(intent, Undo):
         await _undo(update, context, message, user)
     else:
@@ -109,27 +111,27 @@ async def _log(
         next_reminder=planning.planner(now),
     )
     if result.duplicate:
-        await message.reply_text(render.already_logged())
+        await message.reply_text(logged_views.already_logged())
         return
     if result.session is None:
         # Gone (e.g. /delete): nothing was written.
         if rt is not None:
             await workout.close_running_session(context, user.user_id, "gone")
-        await message.reply_text(render.session_already_complete())
+        await message.reply_text(logged_views.session_already_complete())
         return
     if not result.logged:
         await _nothing_free(context, message, user, result.session, order, intent)
         return
     session = result.session
     phrases = [
-        render.set_phrase(
+        logged_views.set_phrase(
             row.set_no, session.sets_planned, row.leg, row.reps, row.skipped, row.note
         )
         for row in result.logged
     ]
-    text = render.logged_sets(phrases, not result.completed, rt is not None)
+    text = logged_views.logged_sets(phrases, not result.completed, rt is not None)
     if count > len(result.logged):
-        text += render.logged_fewer(count, len(result.logged))
+        text += logged_views.logged_fewer(count, len(result.logged))
     if intent.sharp_pain:
         if result.completed and result.rescheduled is None:
             await planning.reschedule(context, user)
@@ -166,9 +168,9 @@ async def _nothing_free(
     rows = await context.bot_data.storage.session_sets(user.user_id, session.session_id)
     filled = {(row.leg, row.set_no) for row in rows}
     free = [slot for slot in order if (slot.side, slot.number) not in filled]
-    text = render.session_already_complete()
+    text = logged_views.session_already_complete()
     if free and intent.side is not None:
-        text = render.no_set_left_on(intent.side)
+        text = logged_views.no_set_left_on(intent.side)
     if intent.sharp_pain:
         await _sharp_pain(context, message, user, text)
     else:
@@ -185,23 +187,23 @@ async def _undo(update: Update, context: Ctx, message: Message, user: UserRecord
         else await data.storage.latest_session_on(user.user_id, local_today(user, now))
     )
     if session is None:
-        await message.reply_text(render.nothing_to_undo())
+        await message.reply_text(logged_views.nothing_to_undo())
         return
     result = await data.storage.undo_last_set(
         user.user_id, session.session_id, now, update.update_id, next_reminder=planning.planner(now)
     )
     if result.duplicate:
-        await message.reply_text(render.already_logged())
+        await message.reply_text(logged_views.already_logged())
         return
     removed = result.removed
     if removed is None or result.session is None:
-        await message.reply_text(render.nothing_to_undo())
+        await message.reply_text(logged_views.nothing_to_undo())
         return
     if rt is not None:
         workout.on_undone(context, rt, removed)
     await message.reply_text(
-        render.undone(
-            render.set_phrase(
+        logged_views.undone(
+            logged_views.set_phrase(
                 removed.set_no,
                 result.session.sets_planned,
                 removed.leg,
@@ -216,7 +218,7 @@ async def _undo(update: Update, context: Ctx, message: Message, user: UserRecord
 async def _sharp_pain(context: Ctx, message: Message, user: UserRecord, prefix: str) -> None:
     """Sharp pain: end the session, then the safety feature's stop advice."""
     ended = await workout.close_running_session(context, user.user_id, "sharp_pain")
-    parts = [part for part in (prefix, render.sharp_pain_stopped() if ended else "") if part]
+    parts = [part for part in (prefix, logged_views.sharp_pain_stopped() if ended else "") if part]
     if parts:
         await message.reply_text("\n\n".join(parts))
     await workout.sharp_pain(context, user)

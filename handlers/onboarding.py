@@ -11,10 +11,13 @@ from telegram.ext import ApplicationHandlerStop
 
 from coach import schedule, zones
 from coach.replies import parse_reply
-from handlers import render, speech
+from handlers import speech
 from handlers.context import Ctx
 from handlers.planning import local_today, next_training_day, reschedule
+from handlers.views import common as common_views
 from handlers.views import i18n, pacing_modes
+from handlers.views import onboarding as onboarding_views
+from handlers.views import settings as settings_views
 from handlers.views import state as state_view
 from storage.records import UserRecord
 
@@ -33,11 +36,13 @@ async def start(update: Update, context: Ctx) -> None:
     data = context.bot_data
     payload = (context.args[0] if context.args else "").strip()
     if payload and payload.lower() != PROGRAM_SLUG:
-        await message.reply_text(render.unknown_payload(payload))
+        await message.reply_text(onboarding_views.unknown_payload(payload))
         return
     user = await data.storage.get_user(tg_user.id)
     if user is None:
-        await message.reply_text(render.intro(data.program), reply_markup=render.intro_keyboard())
+        await message.reply_text(
+            onboarding_views.intro(data.program), reply_markup=onboarding_views.intro_keyboard()
+        )
         return
     now = data.now()
     if not user.active or not user.reminders_on:
@@ -59,8 +64,8 @@ async def start(update: Update, context: Ctx) -> None:
         text = state_view.welcome_back_paused(data.program, user, pause)
     else:
         next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), now)
-        text = render.welcome_back(data.program, user, next_day, today)
-    await message.reply_text(text, reply_markup=render.start_keyboard(user.preset))
+        text = onboarding_views.welcome_back(data.program, user, next_day, today)
+    await message.reply_text(text, reply_markup=onboarding_views.start_keyboard(user.preset))
 
 
 async def consent(update: Update, context: Ctx) -> None:
@@ -73,7 +78,7 @@ async def consent(update: Update, context: Ctx) -> None:
     answer = (query.data or "").partition(":")[2]
     if answer != "yes":
         await query.answer()
-        await query.edit_message_text(render.consent_declined())
+        await query.edit_message_text(onboarding_views.consent_declined())
         return
     await query.answer("Thanks!")
     user = await data.storage.get_user(tg_user.id)
@@ -98,19 +103,26 @@ async def ask_step(message: Message, context: Ctx, user: UserRecord) -> None:
     step = user.onboarding_step
     if step == "preset":
         await message.reply_text(
-            render.ask_preset(program, user.preset),
-            reply_markup=render.preset_keyboard(program, user.preset),
+            onboarding_views.ask_preset(program, user.preset),
+            reply_markup=onboarding_views.preset_keyboard(program, user.preset),
         )
     elif step == "legs":
-        await message.reply_text(render.ask_legs(), reply_markup=render.legs_keyboard(user.legs))
+        await message.reply_text(
+            onboarding_views.ask_legs(), reply_markup=onboarding_views.legs_keyboard(user.legs)
+        )
     elif step == "timezone":
         asked = await message.reply_text(
-            render.ask_timezone(), reply_markup=render.timezone_keyboard(zones.COMMON_ZONES)
+            onboarding_views.ask_timezone(),
+            reply_markup=onboarding_views.timezone_keyboard(zones.COMMON_ZONES),
         )
         remember_question(context, asked)
-        await message.reply_text(render.location_hint(), reply_markup=render.location_keyboard())
+        await message.reply_text(
+            onboarding_views.location_hint(), reply_markup=onboarding_views.location_keyboard()
+        )
     elif step == "time":
-        asked = await message.reply_text(render.ask_time(), reply_markup=render.time_keyboard())
+        asked = await message.reply_text(
+            onboarding_views.ask_time(), reply_markup=onboarding_views.time_keyboard()
+        )
         remember_question(context, asked)
 
 
@@ -160,10 +172,10 @@ async def apply_choice(
         changes = {"preset": value, "reps": None, "hold_s": None, "ankle_weight": False}
         toast = data.program.preset(value).label
     elif field == "legs":
-        if value not in render.LEGS_LABEL:
+        if value not in common_views.LEGS_LABEL:
             return None
         changes = {"legs": value}
-        toast = render.LEGS_LABEL[value]
+        toast = common_views.LEGS_LABEL[value]
     elif field == "tz":
         zone = zones.parse_timezone(value)
         if zone is None:
@@ -188,7 +200,7 @@ async def apply_choice(
         return None
     if onboarding:
         if field == "tz" and user.onboarding_step == "timezone":
-            text, remove_keyboard = render.timezone_confirmed(updated.timezone)
+            text, remove_keyboard = onboarding_views.timezone_confirmed(updated.timezone)
             await message.reply_text(text, reply_markup=remove_keyboard)
         if updated.onboarded:
             await finish(message, context, updated)
@@ -209,10 +221,12 @@ async def finish(message: Message, context: Ctx, user: UserRecord) -> None:
     updated = await reschedule(context, updated)
     next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
     await message.reply_text(
-        f"{render.onboarding_done(data.program, updated, next_day)}\n\n"
+        f"{onboarding_views.onboarding_done(data.program, updated, next_day)}\n\n"
         f"{pacing_modes.pacing_offer()}",
         reply_markup=pacing_modes.with_mode_row(
-            render.start_keyboard(updated.preset), updated.pacing_mode, bool(data.webapp_url)
+            onboarding_views.start_keyboard(updated.preset),
+            updated.pacing_mode,
+            bool(data.webapp_url),
         ),
     )
 
@@ -241,9 +255,9 @@ async def typed_answer(update: Update, context: Ctx) -> None:
             # "done" while asked for a zone: let the logging handler have it.
             return
         reply = (
-            render.timezone_not_understood(text)
+            onboarding_views.timezone_not_understood(text)
             if field == "tz"
-            else render.time_not_understood(text)
+            else onboarding_views.time_not_understood(text)
         )
         await message.reply_text(reply)
     elif user.onboarded:
@@ -256,13 +270,13 @@ async def send_settings_panel(message: Message, context: Ctx, toast: str = "") -
     data = context.bot_data
     user = await data.storage.get_user(message.chat_id)
     if user is None:
-        await message.reply_text(render.need_start())
+        await message.reply_text(common_views.need_start())
         return
     next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), data.now())
-    text = render.settings_text(data.program, user, next_day)
+    text = settings_views.settings_text(data.program, user, next_day)
     await message.reply_text(
-        f"{render.setting_saved_line(toast)}{text}" if toast else text,
-        reply_markup=render.settings_keyboard(user),
+        f"{settings_views.setting_saved_line(toast)}{text}" if toast else text,
+        reply_markup=settings_views.settings_keyboard(user),
     )
 
 
@@ -279,11 +293,11 @@ async def location(update: Update, context: Ctx) -> None:
     data = context.bot_data
     user = await data.storage.get_user(tg_user.id)
     if user is None:
-        await message.reply_text(render.need_start())
+        await message.reply_text(common_views.need_start())
         return
     zone = zones.timezone_from_location(message.location.latitude, message.location.longitude)
     if zone is None:
-        await message.reply_text(render.location_not_understood())
+        await message.reply_text(onboarding_views.location_not_understood())
         return
     question = _take_question(context) if user.awaiting == "timezone" else None
     toast = await apply_choice(message, context, user, "tz", zone)

@@ -7,11 +7,13 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.error import BadRequest
 
-from handlers import render
 from handlers.common import presser_profile
 from handlers.context import Ctx
 from handlers.planning import next_training_day
+from handlers.views import common as common_views
+from handlers.views import onboarding as onboarding_views
 from handlers.views import pacing_modes as views
+from handlers.views import settings as settings_views
 
 
 async def button(update: Update, context: Ctx) -> None:
@@ -33,28 +35,30 @@ async def button(update: Update, context: Ctx) -> None:
         )
         return
     if len(parts) != 4 or parts[1] != "set" or parts[3] not in ("o", "s"):
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     if parts[2] not in views.modes(app_available):
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     mode = parts[2]
     updated = await data.storage.update_user(user.user_id, data.now(), pacing_mode=mode)
     if updated is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     await query.answer(f"Saved: {views.saved_toast(mode)}")
     if parts[3] == "o":
         # The onboarding summary's buttons, rebuilt (a callback's message may lack its markup).
-        markup = views.with_mode_row(render.start_keyboard(updated.preset), mode, app_available)
+        markup = views.with_mode_row(
+            onboarding_views.start_keyboard(updated.preset), mode, app_available
+        )
         await _edit(message.edit_reply_markup(markup))
         return
     last_day = await data.storage.last_done_day(user.user_id)
     next_day = next_training_day(updated, last_day, data.now())
     await _edit(
         message.edit_text(
-            render.settings_text(data.program, updated, next_day),
-            reply_markup=render.settings_keyboard(updated),
+            settings_views.settings_text(data.program, updated, next_day),
+            reply_markup=settings_views.settings_keyboard(updated),
         )
     )
 

@@ -14,11 +14,13 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from content.model import Program
-from handlers import render, speech
+from handlers import speech
 from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.dose import usual_dose
 from handlers.planning import local_today
+from handlers.views import common as common_views
+from handlers.views import privacy as privacy_views
 from storage.convert import utc_text
 from storage.progress import ExportRow
 from storage.records import FOREVER, UserRecord
@@ -142,7 +144,7 @@ async def export_command(update: Update, context: Ctx) -> None:
     await message.reply_document(
         document=content,
         filename=f"medial-coach-{local_today(user, now).isoformat()}.csv",
-        caption=render.export_caption(sets, sessions),
+        caption=privacy_views.export_caption(sets, sessions),
     )
 
 
@@ -159,10 +161,11 @@ async def delete_command(update: Update, context: Ctx) -> None:
         return
     user = await context.bot_data.storage.get_user(tg_user.id)
     if user is None:
-        await message.reply_text(render.nothing_stored())
+        await message.reply_text(privacy_views.nothing_stored())
         return
     await message.reply_text(
-        render.delete_confirm(), reply_markup=render.delete_keyboard(profile_stamp(user))
+        privacy_views.delete_confirm(),
+        reply_markup=privacy_views.delete_keyboard(profile_stamp(user)),
     )
 
 
@@ -174,26 +177,26 @@ async def delete_button(update: Update, context: Ctx) -> None:
         return
     match = _DELETE_DATA.fullmatch(query.data or "")
     if match is None or not isinstance(query.message, Message) or not query.message.text:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     storage = context.bot_data.storage
     # Only ever the pressing user: the data names no one, so a forged button can't aim elsewhere.
     user = await storage.get_user(tg_user.id)
     if match[1] == "no":
         await query.answer()
-        await _replace(query.message, render.delete_cancelled())
+        await _replace(query.message, privacy_views.delete_cancelled())
         return
     if user is None:
-        await query.answer(render.nothing_stored())
+        await query.answer(privacy_views.nothing_stored())
         return
     if match[2] != profile_stamp(user):
-        await query.answer(render.delete_expired(), show_alert=True)
+        await query.answer(privacy_views.delete_expired(), show_alert=True)
         return
     removed = await storage.delete_user_data(user.user_id)
     _forget_runtime(context, user)
     log.info("deleted a user's data (%d rows)", removed)
     await query.answer()
-    await _replace(query.message, render.deleted())
+    await _replace(query.message, privacy_views.deleted())
 
 
 def _forget_runtime(context: Ctx, user: UserRecord) -> None:

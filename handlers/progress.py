@@ -10,10 +10,12 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from coach.stats import Progress, SessionFacts, off_days, progress
-from handlers import chart, render
+from handlers import chart
 from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.planning import local_today
+from handlers.views import common as common_views
+from handlers.views import progress as progress_views
 from storage.records import UserRecord
 
 log = logging.getLogger(__name__)
@@ -54,11 +56,11 @@ async def progress_command(update: Update, context: Ctx) -> None:
     data = context.bot_data
     figures = await compute_progress(context, user)
     if figures is None:
-        await message.reply_text(render.progress_empty())
+        await message.reply_text(progress_views.progress_empty())
         return
-    summary = render.progress_summary(data.program, user, figures)
+    summary = progress_views.progress_summary(data.program, user, figures)
     try:
-        png = await chart.progress_chart(figures.series, user.legs, render.chart_text())
+        png = await chart.progress_chart(figures.series, user.legs, progress_views.chart_text())
     except Exception:
         # The figures matter more than the picture: send them even if drawing failed.
         log.exception("could not draw the progress chart")
@@ -71,10 +73,12 @@ async def _history_page(context: Ctx, user: UserRecord, page: int) -> tuple[str,
     """(text, page, pages) for one page of the user's history; the page is clamped."""
     storage = context.bot_data.storage
     total = await storage.count_sessions(user.user_id)
-    pages = max(1, -(-total // render.HISTORY_PAGE))
+    pages = max(1, -(-total // progress_views.HISTORY_PAGE))
     page = min(max(page, 0), pages - 1)
-    lines = await storage.history(user.user_id, render.HISTORY_PAGE, page * render.HISTORY_PAGE)
-    return render.history_text(lines, page, pages, total), page, pages
+    lines = await storage.history(
+        user.user_id, progress_views.HISTORY_PAGE, page * progress_views.HISTORY_PAGE
+    )
+    return progress_views.history_text(lines, page, pages, total), page, pages
 
 
 async def history_command(update: Update, context: Ctx) -> None:
@@ -84,10 +88,10 @@ async def history_command(update: Update, context: Ctx) -> None:
         return
     message, user = known
     if await context.bot_data.storage.count_sessions(user.user_id) == 0:
-        await message.reply_text(render.history_empty())
+        await message.reply_text(progress_views.history_empty())
         return
     text, page, pages = await _history_page(context, user, 0)
-    await message.reply_text(text, reply_markup=render.history_keyboard(page, pages))
+    await message.reply_text(text, reply_markup=progress_views.history_keyboard(page, pages))
 
 
 async def history_button(update: Update, context: Ctx) -> None:
@@ -98,22 +102,24 @@ async def history_button(update: Update, context: Ctx) -> None:
         return
     match = _HISTORY_DATA.fullmatch(query.data or "")
     if match is None or not isinstance(query.message, Message) or not query.message.text:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     user = await context.bot_data.storage.get_user(tg_user.id)
     if user is None:
-        await query.answer(render.need_start(), show_alert=True)
+        await query.answer(common_views.need_start(), show_alert=True)
         return
     if await context.bot_data.storage.count_sessions(user.user_id) == 0:
-        await query.answer(render.history_empty())
+        await query.answer(progress_views.history_empty())
         return
     text, page, pages = await _history_page(context, user, int(match[1]))
     if page == int(match[2]):
-        await query.answer(render.history_same_page())
+        await query.answer(progress_views.history_same_page())
         return
     await query.answer()
     try:
-        await query.message.edit_text(text, reply_markup=render.history_keyboard(page, pages))
+        await query.message.edit_text(
+            text, reply_markup=progress_views.history_keyboard(page, pages)
+        )
     except BadRequest as exc:
         # Two quick taps on the old keyboard: the first edit already shows this page.
         if "not modified" not in str(exc):

@@ -17,11 +17,13 @@ from coach import recap as rules
 from coach.progression import QUALIFYING_RUN, suggest
 from coach.schedule import still_sendable
 from coach.stats import ChartPoint, off_days
-from handlers import chart, planning, render
+from handlers import chart, planning
 from handlers.common import sender_profile
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan, usual_dose
 from handlers.progress import progress_first_day
+from handlers.views import common as common_views
+from handlers.views import progress as progress_views
 from handlers.views import recap as views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
@@ -209,7 +211,7 @@ class RecapDispatcher:
             preset,
             program.source(preset.source).short,
             step,
-            render.dose_line(program, user, plan.dose),
+            common_views.dose_line(program, user, plan.dose),
         )
         recent = [f for f in facts if (day - f.local_date).days <= CHART_DAYS]
         png: bytes | None = None
@@ -218,7 +220,7 @@ class RecapDispatcher:
                 points = [
                     ChartPoint(f.local_date, f.reps_left, f.reps_right, f.pain) for f in recent
                 ]
-                png = await chart.progress_chart(points, user.legs, render.chart_text())
+                png = await chart.progress_chart(points, user.legs, progress_views.chart_text())
             except Exception:
                 # The words matter more than the picture: send them even if drawing failed.
                 log.exception("could not draw the recap chart")

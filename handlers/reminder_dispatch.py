@@ -24,10 +24,11 @@ from telegram.ext import Application
 
 from coach import pacing, schedule
 from coach.schedule import ReminderKind
-from handlers import planning, render
+from handlers import planning
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from handlers.reminder_catchup import settle_unsent
+from handlers.views import reminders as reminders_views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.reminders import RetryRow
@@ -269,8 +270,8 @@ class Dispatcher:
             cadence, pacing.session_plan(dose.sets, dose.reps, user.legs)
         )
         with speaking(user.language):
-            text = render.reminder(program, user, plan, seconds, kind)
-            return text, render.reminder_keyboard(day, kind)
+            text = reminders_views.reminder(program, user, plan, seconds, kind)
+            return text, reminders_views.reminder_keyboard(day, kind)
 
     async def _deliver(self, user: UserRecord, text: str, markup: InlineKeyboardMarkup) -> Outcome:
         """Send once through the outbox (it retries what is safe to retry)."""

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from coach import zones
-from handlers import planning, render
+from handlers import planning
 from handlers.common import presser_profile, sender_profile
 from handlers.context import Ctx
 from handlers.reminder_dispatch import (
@@ -23,6 +23,9 @@ from handlers.reminder_dispatch import (
     dispatcher,
     start,
 )
+from handlers.views import common as common_views
+from handlers.views import onboarding as onboarding_views
+from handlers.views import reminders as reminders_views
 from storage.records import UserRecord
 
 __all__ = ["CATCH_UP_JOB", "JOB_NAME", "Dispatcher", "DrainReport", "dispatcher", "start"]
@@ -48,39 +51,39 @@ async def reminder_button(update: Update, context: Ctx) -> None:
     now = data.now()
     today = planning.local_today(user, now)
     if action is None or day is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     if day != today:
-        await query.answer(render.reminder_expired(day))
+        await query.answer(reminders_views.reminder_expired(day))
         return
     tz = ZoneInfo(user.timezone)
     if action == "skip":
         if user.skip_day == day:
-            await query.answer(render.already_skipped())
+            await query.answer(reminders_views.already_skipped())
             return
         updated = await planning.skip(context, user, day)
-        await query.answer(render.skipped_toast())
-        await _edit(message, render.reminder_skipped(_next_local(updated)), None)
+        await query.answer(reminders_views.skipped_toast())
+        await _edit(message, reminders_views.reminder_skipped(_next_local(updated)), None)
         return
     until = now + SNOOZE
     pending = user.snooze_until_utc
     if (pending is not None and pending > now) or await data.storage.reminder_claimed(
         user.user_id, day, "snooze"
     ):
-        await query.answer(render.snooze_used())
+        await query.answer(reminders_views.snooze_used())
         return
     if user.skip_day == day:
-        await query.answer(render.already_skipped())
+        await query.answer(reminders_views.already_skipped())
         return
     if until.astimezone(tz).date() != day:
-        await query.answer(render.snooze_too_late())
+        await query.answer(reminders_views.snooze_too_late())
         return
     await planning.snooze(context, user, until)
-    await query.answer(render.snoozed_toast(until.astimezone(tz)))
+    await query.answer(reminders_views.snoozed_toast(until.astimezone(tz)))
     await _edit(
         message,
-        render.reminder_snoozed(until.astimezone(tz)),
-        render.reminder_keyboard(day, "snooze"),
+        reminders_views.reminder_snoozed(until.astimezone(tz)),
+        reminders_views.reminder_keyboard(day, "snooze"),
     )
 
 
@@ -119,11 +122,13 @@ async def remind(update: Update, context: Ctx) -> None:
     message, user = known
     text = _argument(context)
     if not text:
-        await message.reply_text(render.remind_usage(user))
+        await message.reply_text(reminders_views.remind_usage(user))
         return
     parsed = zones.parse_time(text)
     if parsed is None:
-        await message.reply_text(render.time_not_understood(text) + "\n" + render.remind_example())
+        await message.reply_text(
+            onboarding_views.time_not_understood(text) + "\n" + reminders_views.remind_example()
+        )
         return
     data = context.bot_data
     now = data.now()
@@ -140,11 +145,11 @@ async def timezone(update: Update, context: Ctx) -> None:
     message, user = known
     text = _argument(context)
     if not text:
-        await message.reply_text(render.timezone_usage(user))
+        await message.reply_text(reminders_views.timezone_usage(user))
         return
     zone = zones.parse_timezone(text)
     if zone is None:
-        await message.reply_text(render.timezone_not_understood(text))
+        await message.reply_text(onboarding_views.timezone_not_understood(text))
         return
     data = context.bot_data
     updated = await data.storage.update_user(user.user_id, data.now(), timezone=zone, awaiting="")
@@ -163,10 +168,10 @@ async def pause(update: Update, context: Ctx) -> None:
     if text:
         days = _parse_days(text)
         if days is None:
-            await message.reply_text(render.pause_usage(text, MAX_PAUSE_DAYS))
+            await message.reply_text(reminders_views.pause_usage(text, MAX_PAUSE_DAYS))
             return
     updated = await planning.set_paused(context, user, pause=True, days=days)
-    await message.reply_text(render.paused(updated.paused_until))
+    await message.reply_text(reminders_views.paused(updated.paused_until))
 
 
 def _parse_days(text: str) -> int | None:
@@ -186,7 +191,9 @@ async def resume(update: Update, context: Ctx) -> None:
         return
     message, user = known
     updated = await planning.set_paused(context, user, pause=False, days=None)
-    await message.reply_text(render.resumed() + "\n" + await _confirmation(context, updated))
+    await message.reply_text(
+        reminders_views.resumed() + "\n" + await _confirmation(context, updated)
+    )
 
 
 async def schedule_command(update: Update, context: Ctx) -> None:
@@ -199,7 +206,7 @@ async def schedule_command(update: Update, context: Ctx) -> None:
     now = data.now()
     last_done = await data.storage.last_done_day(user.user_id)
     days = planning.upcoming(user, last_done, now, SCHEDULE_DAYS)
-    await message.reply_text(render.schedule(user, days, planning.local_today(user, now)))
+    await message.reply_text(reminders_views.schedule(user, days, planning.local_today(user, now)))
 
 
 async def stop(update: Update, context: Ctx) -> None:
@@ -210,7 +217,7 @@ async def stop(update: Update, context: Ctx) -> None:
     message, user = known
     ended = await _close_running_session(context, user.user_id)
     await planning.set_reminders_off(context, user)
-    await message.reply_text(render.stopped(bool(ended)))
+    await message.reply_text(reminders_views.stopped(bool(ended)))
 
 
 async def _close_running_session(context: Ctx, user_id: int) -> object:
@@ -228,7 +235,7 @@ async def _close_running_session(context: Ctx, user_id: int) -> object:
 
 async def _confirmation(context: Ctx, user: UserRecord) -> str:
     """ "Reminders every other day at 07:30 Europe/Berlin. Next reminder: ..." after a change."""
-    return render.reminder_settings(user, _next_local(user))
+    return reminders_views.reminder_settings(user, _next_local(user))
 
 
 def _next_local(user: UserRecord) -> datetime | None:

@@ -19,11 +19,12 @@ from coach.progression import (
     regress,
     suggest,
 )
-from handlers import render
 from handlers.context import Ctx
 from handlers.dose import usual_dose
 from handlers.planning import set_paused
+from handlers.views import common as common_views
 from handlers.views import progression as progression_view
+from handlers.views import safety as safety_views
 from storage.records import UserRecord
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ async def after_checkin(context: Ctx, user: UserRecord, session_id: int) -> None
         usual = usual_dose(data.program, fresh)
         lighter = regress(usual, data.program.preset(fresh.preset).ladder)
         await context.bot.send_message(
-            fresh.chat_id, render.regress_note(checkin.pain, lighter, usual, fresh.legs)
+            fresh.chat_id, safety_views.regress_note(checkin.pain, lighter, usual, fresh.legs)
         )
         return
     step = await current_suggestion(context, fresh)
@@ -72,7 +73,7 @@ async def after_checkin(context: Ctx, user: UserRecord, session_id: int) -> None
         await context.bot.send_message(
             fresh.chat_id,
             progression_view.offer(step, preset, data.program.source(preset.source).short),
-            reply_markup=render.progression_keyboard(step),
+            reply_markup=safety_views.progression_keyboard(step),
         )
 
 
@@ -87,7 +88,7 @@ async def sharp_pain(context: Ctx, user: UserRecord) -> None:
 async def _stop(context: Ctx, user: UserRecord, reason: Reason, pain: int | None) -> None:
     # Pause first, so the advice never claims a pause that did not happen.
     await set_paused(context, user, pause=True, days=None, reason="safety")
-    await context.bot.send_message(user.chat_id, render.stop_advice(reason, pain))
+    await context.bot.send_message(user.chat_id, safety_views.stop_advice(reason, pain))
 
 
 async def progression_button(update: Update, context: Ctx) -> None:
@@ -100,17 +101,17 @@ async def progression_button(update: Update, context: Ctx) -> None:
     step = Suggestion.from_key(match[2]) if match else None
     message = query.message
     if match is None or step is None or not isinstance(message, Message) or not message.text:
-        await query.answer(render.progression_stale())
+        await query.answer(safety_views.progression_stale())
         return
     data = context.bot_data
     user = await data.storage.get_user(tg_user.id)
     if user is None:
-        await query.answer(render.need_start(), show_alert=True)
+        await query.answer(common_views.need_start(), show_alert=True)
         return
     # Only the step the user's own history offers now counts: a forged key (another rung, a
     # jump) or a stale one (already answered, dose changed since) changes nothing.
     if await current_suggestion(context, user) != step:
-        await query.answer(render.progression_stale())
+        await query.answer(safety_views.progression_stale())
         await _drop_buttons(message)
         return
     now = data.now()
@@ -121,7 +122,7 @@ async def progression_button(update: Update, context: Ctx) -> None:
         recorded = await data.storage.answer_progression(
             user.user_id, now, step.key, accepted=False, expected=expected
         )
-        text = render.progression_declined()
+        text = safety_views.progression_declined()
     else:
         new = apply(usual, step)
         changes: dict[str, int | bool]
@@ -136,7 +137,7 @@ async def progression_button(update: Update, context: Ctx) -> None:
         )
         text = progression_view.accepted(step, ladder, new, user.legs)
     if not recorded:
-        await query.answer(render.progression_stale())
+        await query.answer(safety_views.progression_stale())
         return
     await query.answer()
     await message.edit_text(text)

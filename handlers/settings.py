@@ -6,11 +6,13 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from coach import zones
-from handlers import render
 from handlers.common import presser_profile
 from handlers.context import Ctx
 from handlers.onboarding import apply_choice, remember_question, send_settings_panel
 from handlers.planning import next_training_day, set_paused
+from handlers.views import common as common_views
+from handlers.views import onboarding as onboarding_views
+from handlers.views import settings as settings_views
 from handlers.views import settings as views
 
 
@@ -33,7 +35,7 @@ async def choice_button(update: Update, context: Ctx) -> None:
     value = value.rstrip(":") if field != "time" else value[:5]
     toast = await apply_choice(message, context, user, field, value)
     if toast is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     await query.answer(toast)
     updated = await data.storage.get_user(user.user_id)
@@ -48,8 +50,8 @@ async def choice_button(update: Update, context: Ctx) -> None:
     )
     await _edit_quietly(
         message,
-        render.settings_text(data.program, updated, next_day),
-        render.settings_keyboard(updated),
+        settings_views.settings_text(data.program, updated, next_day),
+        settings_views.settings_keyboard(updated),
     )
 
 
@@ -65,17 +67,17 @@ async def menu_button(update: Update, context: Ctx) -> None:
     if field == "preset":
         text, markup = (
             views.ask_preset(data.program),
-            render.preset_keyboard(data.program, user.preset),
+            onboarding_views.preset_keyboard(data.program, user.preset),
         )
     elif field == "legs":
-        text, markup = views.ask_legs(), render.legs_keyboard(user.legs)
+        text, markup = views.ask_legs(), onboarding_views.legs_keyboard(user.legs)
     elif field == "tz":
         await data.storage.update_user(user.user_id, now, awaiting="timezone")
-        text, markup = views.ask_timezone(), render.timezone_keyboard(zones.COMMON_ZONES)
+        text, markup = views.ask_timezone(), onboarding_views.timezone_keyboard(zones.COMMON_ZONES)
         remember_question(context, message)
     elif field == "time":
         await data.storage.update_user(user.user_id, now, awaiting="time")
-        text, markup = views.ask_time(), render.time_keyboard()
+        text, markup = views.ask_time(), onboarding_views.time_keyboard()
         remember_question(context, message)
     elif field in ("pause", "resume"):
         updated = await set_paused(context, user, pause=field == "pause", days=None)
@@ -83,12 +85,12 @@ async def menu_button(update: Update, context: Ctx) -> None:
         next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
         await _edit_quietly(
             message,
-            render.settings_text(data.program, updated, next_day),
-            render.settings_keyboard(updated),
+            settings_views.settings_text(data.program, updated, next_day),
+            settings_views.settings_keyboard(updated),
         )
         return
     else:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     await query.answer()
     await _edit_quietly(message, text, markup)

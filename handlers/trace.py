@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from handlers.context import Ctx
-from handlers.render import COMMANDS
+from handlers.views.common import COMMANDS
 
 log = logging.getLogger(__name__)
 KNOWN_COMMANDS = frozenset(name for name, _ in COMMANDS)

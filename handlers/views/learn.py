@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from content.model import Preset, Program, Step
-from handlers.render import keyboard
+from handlers.views.common import keyboard
 from handlers.views.progression import ladder_rungs
 
 

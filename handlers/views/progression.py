@@ -6,7 +6,7 @@ from html import escape
 
 from coach.progression import Dose, Suggestion
 from content.model import Preset, Progression
-from handlers.render import dose_text
+from handlers.views.common import dose_text
 
 
 def step_words(step: Suggestion, ladder: Progression) -> str:

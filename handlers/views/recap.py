@@ -8,7 +8,7 @@ from html import escape
 from coach.progression import Suggestion
 from coach.recap import WeekFigures
 from content.model import Preset
-from handlers.render import day_label
+from handlers.views.common import day_label
 from handlers.views.progression import origin, step_words
 from handlers.views.settings import WEEKDAY_PLURAL, recap_line
 from storage.records import UserRecord

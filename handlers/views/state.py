@@ -8,7 +8,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from content.model import Program
-from handlers.render import day_label, dose_line, keyboard
+from handlers.views.common import day_label, dose_line, keyboard
 from storage.pauses import PauseRecord
 from storage.records import FOREVER, UserRecord
 

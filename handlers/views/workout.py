@@ -1,4 +1,4 @@
-"""Words of the guided session that are not in render.py (failures it recovers from)."""
+"""Words of the guided session that are not in views/guided.py (failures it recovers from)."""
 
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ import time
 
 from telegram import Update
 
-from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today
+from handlers.views import common as common_views
+from handlers.views import guided as guided_views
+from handlers.views import logged as logged_views
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout.checkin import difficulty_button, pain_button, send_summary
 from handlers.workout.output import edit
@@ -53,7 +55,7 @@ async def button(update: Update, context: Ctx) -> None:
     data = context.bot_data
     user = await data.storage.get_user(tg_user.id)
     if user is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     if action == "new":
         await query.answer()
@@ -65,7 +67,7 @@ async def button(update: Update, context: Ctx) -> None:
     # Ownership is checked in SQL: a forged id of someone else's session finds nothing.
     session = await data.storage.get_session(user.user_id, session_id) if session_id > 0 else None
     if session is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     if action == "pain":
         await pain_button(update, context, user, session, arg)
@@ -93,14 +95,14 @@ async def _continue_button(
     data = context.bot_data
     today = local_today(user, data.now())
     if guided(context, user.user_id) is not None:
-        await query.answer(render.not_now_toast())
+        await query.answer(guided_views.not_now_toast())
         return
     if session.local_date != today or session.status == "done":
-        await query.answer(render.session_over_toast())
+        await query.answer(guided_views.session_over_toast())
         return
     reopened = await data.storage.reopen_session(user.user_id, session.session_id, data.now())
     if reopened is None:
-        await query.answer(render.session_over_toast())
+        await query.answer(guided_views.session_over_toast())
         return
     await query.answer()
     await begin(context, user, reopened, query.message.chat.id, "")
@@ -121,7 +123,7 @@ async def _session_button(
     data = context.bot_data
     rt = guided(context, user.user_id)
     if rt is None or rt.session.session_id != session.session_id:
-        await query.answer(render.session_over_toast())
+        await query.answer(guided_views.session_over_toast())
         return
     rt.last_activity = data.now()
     if action == "stop":
@@ -130,11 +132,11 @@ async def _session_button(
         return
     async with rt.lock:
         if guided(context, user.user_id) is not rt:
-            await query.answer(render.session_over_toast())
+            await query.answer(guided_views.session_over_toast())
             return
         step = _step_for(rt, action, arg)
         if step is None:
-            await query.answer(render.not_now_toast())
+            await query.answer(guided_views.not_now_toast())
             return
         await query.answer()
         if action == "go" and rt.message_id is None:
@@ -164,13 +166,13 @@ async def _pause(context: Ctx, rt: Guided) -> None:
     bump(rt)
     rt.phase = "paused"
     slot = rt.slot
-    text = render.paused_screen(
+    text = guided_views.paused_screen(
         slot.number, slot.sets, slot.side, _rep_on_screen(rt), slot.reps, rt.cue(slot)
     )
     if rt.mode == "voice":
         text += f"\n\n{pacing_views.voice_paused_hint()}"
     if rt.message_id is not None:
-        keyboard = render.pacing_keyboard(rt.session.session_id, True)
+        keyboard = guided_views.pacing_keyboard(rt.session.session_id, True)
         await edit(context, rt, rt.message_id, text, keyboard)
 
 
@@ -207,7 +209,7 @@ async def _stop(context: Ctx, rt: Guided, user: UserRecord) -> None:
         if kept is not None:
             await send_summary(context, kept, rt.chat_id)
         elif closed:
-            await context.bot.send_message(rt.chat_id, render.session_stopped_empty())
+            await context.bot.send_message(rt.chat_id, logged_views.session_stopped_empty())
         rt.last_out = time.monotonic()
         if rt.message_id is not None:
-            await edit(context, rt, rt.message_id, render.set_stopped(title), None)
+            await edit(context, rt, rt.message_id, guided_views.set_stopped(title), None)

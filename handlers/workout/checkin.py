@@ -8,8 +8,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from coach.progression import Action, assess_pain
-from handlers import render, safety
+from handlers import safety
 from handlers.context import Ctx
+from handlers.views import common as common_views
+from handlers.views import logged as logged_views
 from storage.records import UserRecord
 from storage.sessions import SessionRecord
 
@@ -20,7 +22,7 @@ async def summary_text(context: Ctx, session: SessionRecord) -> str:
     done = [r for r in rows if not r.skipped]
     sides = session.sides
     end = session.ended_utc or context.bot_data.now()
-    return render.session_summary(
+    return logged_views.session_summary(
         session.status == "done",
         len(done),
         session.slots_planned,
@@ -42,8 +44,8 @@ async def send_summary(
     if session.pain is None and any(not r.skipped for r in rows):
         await context.bot.send_message(
             chat_id,
-            f"{text}\n\n{render.pain_question()}",
-            reply_markup=render.pain_keyboard(session.session_id),
+            f"{text}\n\n{logged_views.pain_question()}",
+            reply_markup=logged_views.pain_keyboard(session.session_id),
         )
     else:
         await context.bot.send_message(chat_id, text)
@@ -56,24 +58,24 @@ async def pain_button(
     query = update.callback_query
     assert query is not None
     if not arg.isdigit() or not 0 <= int(arg) <= 10 or session.difficulty is not None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
     pain = int(arg)
     updated = await context.bot_data.storage.record_checkin(
         user.user_id, session.session_id, pain=pain
     )
     if updated is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
-    await query.answer(render.checkin_saved_toast())
+    await query.answer(logged_views.checkin_saved_toast())
     summary = await summary_text(context, updated)
     if assess_pain(pain).action is Action.STOP:
         # Stop advice can't wait for a difficulty answer that may never come.
-        await _edit_query(update, f"{summary}\n\n{render.pain_recorded(pain)}", None)
+        await _edit_query(update, f"{summary}\n\n{logged_views.pain_recorded(pain)}", None)
         await _after_checkin(context, user, session.session_id)
         return
-    text = f"{summary}\n\n{render.difficulty_question(pain)}"
-    await _edit_query(update, text, render.difficulty_keyboard(session.session_id))
+    text = f"{summary}\n\n{logged_views.difficulty_question(pain)}"
+    await _edit_query(update, text, logged_views.difficulty_keyboard(session.session_id))
 
 
 async def difficulty_button(
@@ -82,18 +84,20 @@ async def difficulty_button(
     """wk:diff:<session>:<easy|right|hard>: record difficulty, then safety."""
     query = update.callback_query
     assert query is not None
-    if arg not in render.DIFFICULTY_LABEL or session.difficulty is not None:
-        await query.answer(render.stale_button())
+    if arg not in common_views.DIFFICULTY_LABEL or session.difficulty is not None:
+        await query.answer(common_views.stale_button())
         return
     difficulty = cast(Literal["easy", "right", "hard"], arg)
     updated = await context.bot_data.storage.record_checkin(
         user.user_id, session.session_id, difficulty=difficulty
     )
     if updated is None:
-        await query.answer(render.stale_button())
+        await query.answer(common_views.stale_button())
         return
-    await query.answer(render.checkin_saved_toast())
-    text = f"{await summary_text(context, updated)}\n\n{render.checkin_done(updated.pain, arg)}"
+    await query.answer(logged_views.checkin_saved_toast())
+    text = (
+        f"{await summary_text(context, updated)}\n\n{logged_views.checkin_done(updated.pain, arg)}"
+    )
     await _edit_query(update, text, None)
     await _after_checkin(context, user, session.session_id)
 

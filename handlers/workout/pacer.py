@@ -9,8 +9,9 @@ from typing import Final
 
 from coach import pacing
 from coach.pacing import SetSlot
-from handlers import render
 from handlers.context import BotData, Ctx
+from handlers.views import guided as guided_views
+from handlers.views import logged as logged_views
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
 from handlers.workout.output import edit, gate_open_at, send, send_budget
@@ -63,13 +64,13 @@ def _rethin(data: BotData, rt: Guided) -> None:
 def current_title(rt: Guided, slot: SetSlot | None = None) -> str:
     """The title of a set (the current one by default)."""
     slot = slot or rt.slot
-    return render.set_title(slot.number, slot.sets, slot.side)
+    return guided_views.set_title(slot.number, slot.sets, slot.side)
 
 
 def _logged_label(row: SetRecord | None) -> str:
     if row is None:
         return ""
-    return render.logged_label(row.reps, row.skipped)
+    return logged_views.logged_label(row.reps, row.skipped)
 
 
 def over_screen(rt: Guided, rest_left: int | None, *, final: bool = False) -> str:
@@ -78,10 +79,10 @@ def over_screen(rt: Guided, rest_left: int | None, *, final: bool = False) -> st
     next_label = ""
     if not final and rt.next_index is not None:
         upcoming = rt.slots[rt.next_index]
-        next_label = render.next_set_label(
+        next_label = guided_views.next_set_label(
             upcoming.number, upcoming.sets, upcoming.side, upcoming.side != slot.side
         )
-    return render.set_over_screen(
+    return guided_views.set_over_screen(
         slot.number,
         slot.sets,
         slot.side,
@@ -124,7 +125,7 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
     change = ""
     if slot.side_change:
         change = rt.preset.change_side.format(side=slot.side)
-    text = render.set_setup(
+    text = guided_views.set_setup(
         rt.intro,
         slot.number,
         slot.sets,
@@ -133,7 +134,7 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         change,
         rt.cue(slot),
     )
-    markup = render.setup_keyboard(rt.session.session_id, rt.index)
+    markup = guided_views.setup_keyboard(rt.session.session_id, rt.index)
     if rt.mode == "voice":
         await send_note_first(context, rt)
     webapp_url = context.bot_data.webapp_url
@@ -196,14 +197,14 @@ async def advance(context: Ctx, rt: Guided) -> None:
         await finish_set(context, rt)
         return
     slot = rt.slot
-    line = render.beat_line(
+    line = guided_views.beat_line(
         beat.kind, beat.rep, beat.reps, beat.count, beat.remaining, rt.cadence.four_count
     )
-    text = render.pacing_screen(slot.number, slot.sets, slot.side, line, rt.cue(slot))
+    text = guided_views.pacing_screen(slot.number, slot.sets, slot.side, line, rt.cue(slot))
     planned = rt.t0 + scaled(beat.at_s)
     rt.shown_at = beat.at_s
     if rt.message_id is not None:
-        keyboard = render.pacing_keyboard(rt.session.session_id, False)
+        keyboard = guided_views.pacing_keyboard(rt.session.session_id, False)
         await edit(context, rt, rt.message_id, text, keyboard)
         for observer in runtime.beat_observers:
             observer(rt.chat_id, rt.message_id, planned, text)
@@ -232,7 +233,7 @@ async def finish_set(context: Ctx, rt: Guided, *, rest: bool = True) -> None:
     if rt.next_index is None:
         rt.phase = "waiting"
         if rt.message_id is not None:
-            keyboard = render.stop_keyboard(rt.session.session_id)
+            keyboard = guided_views.stop_keyboard(rt.session.session_id)
             await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
         return
     rest_s = rt.cadence.rest_s if rest else 0
@@ -261,7 +262,7 @@ async def show_rest(context: Ctx, rt: Guided) -> None:
     tick = _rest_tick(context.bot_data)
     shown = math.ceil(left - 0.05)
     if rt.message_id is not None:
-        keyboard = render.rest_keyboard(rt.session.session_id)
+        keyboard = guided_views.rest_keyboard(rt.session.session_id)
         await edit(context, rt, rt.message_id, over_screen(rt, shown), keyboard)
     # Next tick on the next multiple of `tick` seconds left (45 s -> 40, 35, ...), or the end.
     next_left = (math.ceil(left - 0.05) - 1) // tick * tick

@@ -9,11 +9,12 @@ from datetime import timedelta
 from typing import Final
 
 from coach import pacing
-from handlers import render
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today, reschedule
 from handlers.speech import language_of
+from handlers.views import common as common_views
+from handlers.views import guided as guided_views
 from handlers.views import pacing_modes as pacing_views
 from handlers.views import state as state_view
 from handlers.views.i18n import speaking
@@ -113,7 +114,7 @@ async def start_new(context: Ctx, user: UserRecord, chat_id: int) -> None:
     )
     slots = session_slots(session)
     seconds = pacing.session_duration_s(session_cadence(preset, session), slots)
-    intro = render.session_intro(
+    intro = guided_views.session_intro(
         dose.sets,
         dose.reps,
         user.legs,
@@ -134,10 +135,10 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int, *, insist: bool
     bot = context.bot
     user = await data.storage.get_user(user_id)
     if user is None:
-        await bot.send_message(chat_id, render.need_start())
+        await bot.send_message(chat_id, common_views.need_start())
         return
     if not user.onboarded:
-        await bot.send_message(chat_id, render.finish_onboarding_first())
+        await bot.send_message(chat_id, common_views.finish_onboarding_first())
         return
     rt = guided(context, user_id)
     if rt is not None:
@@ -147,8 +148,8 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int, *, insist: bool
                 return  # the set-up message had not arrived: this is it
         await bot.send_message(
             chat_id,
-            render.session_running(current_title(rt)),
-            reply_markup=render.stop_keyboard(rt.session.session_id),
+            guided_views.session_running(current_title(rt)),
+            reply_markup=guided_views.stop_keyboard(rt.session.session_id),
         )
         return
     today = local_today(user, data.now())
@@ -171,8 +172,8 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int, *, insist: bool
         if free and latest.status in ("open", "partial"):
             await bot.send_message(
                 chat_id,
-                render.continue_offer(len(filled & _slot_keys(latest)), latest.slots_planned),
-                reply_markup=render.continue_keyboard(latest.session_id),
+                guided_views.continue_offer(len(filled & _slot_keys(latest)), latest.slots_planned),
+                reply_markup=guided_views.continue_keyboard(latest.session_id),
             )
             return
         if not free:
@@ -181,9 +182,9 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int, *, insist: bool
             text = (
                 state_view.session_over(len(rows) - skipped, latest.slots_planned, skipped)
                 if skipped
-                else render.done_today()
+                else guided_views.done_today()
             )
-            await bot.send_message(chat_id, text, reply_markup=render.another_keyboard())
+            await bot.send_message(chat_id, text, reply_markup=guided_views.another_keyboard())
             return
     await start_new(context, user, chat_id)
 
@@ -209,9 +210,9 @@ async def close_running_session(context: Ctx, user_id: int, reason: str) -> bool
                 ended = True
                 if rt.message_id is not None:
                     text = (
-                        render.session_closed_silence(title)
+                        guided_views.session_closed_silence(title)
                         if reason == "silence"
-                        else render.set_stopped(title)
+                        else guided_views.set_stopped(title)
                     )
                     await edit(context, rt, rt.message_id, text, None)
     for session in await data.storage.open_sessions(user_id):
@@ -285,7 +286,7 @@ async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None
             if rt.phase in ("setup", "pacing", "paused"):
                 await finish_set(context, rt, rest=rest)
             elif rt.phase == "waiting" and rt.message_id is not None:
-                keyboard = render.stop_keyboard(rt.session.session_id)
+                keyboard = guided_views.stop_keyboard(rt.session.session_id)
                 await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
             elif rt.phase == "rest":
                 await show_rest(context, rt)

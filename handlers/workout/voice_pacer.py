@@ -18,8 +18,8 @@ import time
 from telegram.error import TelegramError
 
 from coach import pacing
-from handlers import render
 from handlers.context import Ctx
+from handlers.views import guided as guided_views
 from handlers.views import pacing_modes as views
 from handlers.voice import TrackSpec
 from handlers.workout import runtime
@@ -43,7 +43,7 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     """Send the voice note of set `index`; False (logged) if it couldn't be sent."""
     data = context.bot_data
     slot = rt.slots[index]
-    title = render.set_title(slot.number, slot.sets, slot.side)
+    title = guided_views.set_title(slot.number, slot.sets, slot.side)
     # A second after the last message: Telegram allows about one message a second per chat.
     await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
     rt.last_out = time.monotonic()
@@ -80,7 +80,7 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
             return False
         rt.voice_sent = rt.index
     spec = track_spec(rt, rt.index)
-    title = render.set_title(slot.number, slot.sets, slot.side)
+    title = guided_views.set_title(slot.number, slot.sets, slot.side)
     bump(rt)
     rt.phase = "pacing"
     rt.full_beats = rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
@@ -94,7 +94,7 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
             rt,
             rt.message_id,
             views.voice_screen(title, spec.duration_s, rt.cue(slot)),
-            render.pacing_keyboard(rt.session.session_id, False),
+            guided_views.pacing_keyboard(rt.session.session_id, False),
         )
     return True
 
@@ -118,9 +118,11 @@ async def resume_voice(context: Ctx, rt: Guided) -> None:
             rt,
             rt.message_id,
             views.voice_screen(
-                render.set_title(slot.number, slot.sets, slot.side), int(duration), rt.cue(slot)
+                guided_views.set_title(slot.number, slot.sets, slot.side),
+                int(duration),
+                rt.cue(slot),
             ),
-            render.pacing_keyboard(rt.session.session_id, False),
+            guided_views.pacing_keyboard(rt.session.session_id, False),
         )
 
 
