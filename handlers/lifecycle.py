@@ -26,7 +26,7 @@ RETRY_MAX_S = 3600.0
 async def publish_commands(application: App) -> None:
     """The command menu."""
     await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in common_views.COMMANDS]
+        [BotCommand(name, description) for name, description in common_views.commands()]
     )
 
 

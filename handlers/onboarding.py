@@ -175,7 +175,7 @@ async def apply_choice(
         if value not in common_views.LEGS_LABEL:
             return None
         changes = {"legs": value}
-        toast = common_views.LEGS_LABEL[value]
+        toast = common_views.legs_label(value)
     elif field == "tz":
         zone = zones.parse_timezone(value)
         if zone is None:

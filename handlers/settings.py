@@ -81,7 +81,7 @@ async def menu_button(update: Update, context: Ctx) -> None:
         remember_question(context, message)
     elif field in ("pause", "resume"):
         updated = await set_paused(context, user, pause=field == "pause", days=None)
-        await query.answer("Reminders paused" if field == "pause" else "Reminders on")
+        await query.answer(views.pause_toast(paused=field == "pause"))
         next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
         await _edit_quietly(
             message,

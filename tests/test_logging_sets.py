@@ -85,7 +85,7 @@ async def test_sets_times_reps_logs_several_and_caps_at_the_plan(tmp_path: Path)
         reply = (await chat.send("2x12"))[-1]
         assert "set 1 of 3, left, 12 reps; set 2 of 3, left, 12 reps" in reply.text
         reply = (await chat.send("done 3 sets of 10"))[-1]
-        assert "only 1 were left" in reply.text
+        assert "only 1 was left" in reply.text
         assert "Session complete" in reply.text
         assert await rows(kit) == [
             ("left", 1, 12, False, ""),

@@ -92,7 +92,7 @@ async def test_one_leg_user_sees_only_that_leg(tmp_path: Path) -> None:
         assert "Reps, left leg: 24" in caption
         assert "right leg" not in caption
         # Today's session counts: today was a training day and it is done.
-        assert "Last 4 weeks: 1 of 1 training days (100%)" in caption
+        assert "Last 4 weeks: 1 of 1 training day (100%)" in caption
         assert "Streak: 1 training day (best 1)" in caption
 
 

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from telegram import (
-    InlineKeyboardMarkup,
-)
+from telegram import InlineKeyboardMarkup
 
 from handlers.views.common import keyboard
+from handlers.views.i18n import _, ngettext
 
 
 def export_caption(sets: int, sessions: int) -> str:
     """Caption of the /export document."""
-    set_word = "set" if sets == 1 else "sets"
-    session_word = "session" if sessions == 1 else "sessions"
-    return (
-        f"Your exercise log: {sets} {set_word} in {sessions} {session_word}, then your settings. "
+    return _(
+        "Your exercise log: {sets} in {sessions}, then your settings. "
         "It opens in any spreadsheet app."
+    ).format(
+        # TRANSLATORS: part of "Your exercise log: 12 sets in 2 sessions, …".
+        sets=ngettext("{n} set", "{n} sets", sets).format(n=sets),
+        sessions=ngettext("{n} session", "{n} sessions", sessions).format(n=sessions),
     )
 
 
 def nothing_stored() -> str:
     """/delete from someone the bot has no row for."""
-    return "I have nothing stored about you, so there is nothing to delete."
+    return _("I have nothing stored about you, so there is nothing to delete.")
 
 
 def delete_confirm() -> str:
     """The /delete question."""
-    return (
+    return _(
         "<b>Delete everything?</b>\n"
         "This erases your settings, every session and set you logged, your pain and difficulty "
         "answers and your reminder schedule. It can't be undone.\n\n"
@@ -36,12 +37,14 @@ def delete_confirm() -> str:
 
 def delete_keyboard(stamp: str) -> InlineKeyboardMarkup:
     """Yes / Cancel; the stamp ties the button to this profile, not to a later one."""
-    return keyboard([[("🗑 Yes, delete everything", f"del:yes:{stamp}")], [("Cancel", "del:no")]])
+    return keyboard(
+        [[(_("🗑 Yes, delete everything"), f"del:yes:{stamp}")], [(_("Cancel"), "del:no")]]
+    )
 
 
 def deleted() -> str:
     """After /delete: nothing is left."""
-    return (
+    return _(
         "Done: everything I stored about you is erased and you won't get reminders. "
         "If you want to start again one day, send /start medial."
     )
@@ -49,9 +52,9 @@ def deleted() -> str:
 
 def delete_cancelled() -> str:
     """The Cancel button of /delete."""
-    return "Cancelled: nothing was deleted."
+    return _("Cancelled: nothing was deleted.")
 
 
 def delete_expired() -> str:
     """Toast for a delete button of an earlier profile or an odd one."""
-    return "That confirmation has expired. Send /delete again if you want to erase your data."
+    return _("That confirmation has expired. Send /delete again if you want to erase your data.")

@@ -10,43 +10,52 @@ from telegram import InlineKeyboardMarkup
 from content.model import Program
 from handlers.views import i18n, pacing_modes
 from handlers.views import language as language_views
-from handlers.views.common import LEGS_LABEL, dose_line, keyboard
+from handlers.views.common import dose_line, keyboard, legs_label
+from handlers.views.i18n import N_, _
 from handlers.views.onboarding import schedule_line
 from storage.records import UserRecord
 
+# TRANSLATORS: as in "Weekly recap: Sundays at 18:00".
 WEEKDAY_PLURAL = (
-    "Mondays",
-    "Tuesdays",
-    "Wednesdays",
-    "Thursdays",
-    "Fridays",
-    "Saturdays",
-    "Sundays",
+    N_("Mondays"),
+    N_("Tuesdays"),
+    N_("Wednesdays"),
+    N_("Thursdays"),
+    N_("Fridays"),
+    N_("Saturdays"),
+    N_("Sundays"),
 )
+
+
+def preset_lines(program: Program) -> list[str]:
+    """One line per preset with its summary and source."""
+    return [
+        _("• <b>{preset}</b>: {summary}\n  <i>Source: {source}</i>").format(
+            preset=escape(preset.label),
+            summary=escape(preset.summary),
+            source=escape(program.source(preset.source).name),
+        )
+        for preset in program.presets
+    ]
 
 
 def ask_preset(program: Program) -> str:
     """Settings: which dose preset, each with its source."""
-    lines = [
-        "<b>Settings · Dose preset</b>",
-        "Switching starts you at the new preset's own dose (steps you took up are reset).\n",
-    ]
-    for preset in program.presets:
-        lines.append(
-            f"• <b>{escape(preset.label)}</b>: {escape(preset.summary)}\n"
-            f"  <i>Source: {escape(program.source(preset.source).name)}</i>"
-        )
-    return "\n".join(lines)
+    head = _(
+        "<b>Settings · Dose preset</b>\n"
+        "Switching starts you at the new preset's own dose (steps you took up are reset)."
+    )
+    return "\n".join([head + "\n", *preset_lines(program)])
 
 
 def ask_legs() -> str:
     """Settings: which legs."""
-    return "<b>Settings · Legs</b>\nBoth is usual; pick one leg if you are rehabbing one knee."
+    return _("<b>Settings · Legs</b>\nBoth is usual; pick one leg if you are rehabbing one knee.")
 
 
 def ask_timezone() -> str:
     """Settings: the timezone."""
-    return (
+    return _(
         "<b>Settings · Timezone</b>\n"
         "Type a city or zone (<code>Europe/Berlin</code>, <code>New York</code>, "
         "<code>UTC+2</code>), share your location (📎 → Location), or pick one:"
@@ -55,7 +64,7 @@ def ask_timezone() -> str:
 
 def ask_time() -> str:
     """Settings: the reminder time."""
-    return (
+    return _(
         "<b>Settings · Reminder time</b>\n"
         "Pick one or type it (<code>07:30</code>, <code>7:30pm</code>). "
         "Your weekly recap comes at this time too."
@@ -65,23 +74,35 @@ def ask_time() -> str:
 def recap_line(user: UserRecord) -> str:
     """The /settings line about the weekly recap."""
     if not user.recap_on:
-        return "Weekly recap: off (/recap on)"
-    return f"Weekly recap: {WEEKDAY_PLURAL[user.recap_day]} at {user.remind_at:%H:%M} (/recap)"
+        return _("Weekly recap: off (/recap on)")
+    return _("Weekly recap: {days} at {time} (/recap)").format(
+        days=_(WEEKDAY_PLURAL[user.recap_day]), time=f"{user.remind_at:%H:%M}"
+    )
 
 
 def settings_text(program: Program, user: UserRecord, next_day: date | None) -> str:
     """The current choices."""
     preset = program.preset(user.preset)
-    return (
+    return _(
         "<b>Your settings</b>\n"
-        f"Dose: {escape(preset.label)} ({escape(dose_line(program, user))})\n"
-        f"Legs: {LEGS_LABEL[user.legs]}\n"
-        f"Reminder: {user.remind_at:%H:%M}\n"
-        f"Timezone: {escape(user.timezone)}\n"
-        f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
-        f"{recap_line(user)}\n"
-        f"{language_views.language_line(i18n.current())}\n"
-        f"{schedule_line(user, next_day)}"
+        "Dose: {preset} ({dose})\n"
+        "Legs: {legs}\n"
+        "Reminder: {time}\n"
+        "Timezone: {zone}\n"
+        "{pacing}\n"
+        "{recap}\n"
+        "{language}\n"
+        "{schedule}"
+    ).format(
+        preset=escape(preset.label),
+        dose=escape(dose_line(program, user)),
+        legs=legs_label(user.legs),
+        time=f"{user.remind_at:%H:%M}",
+        zone=escape(user.timezone),
+        pacing=pacing_modes.pacing_line(user.pacing_mode),
+        recap=recap_line(user),
+        language=language_views.language_line(i18n.current()),
+        schedule=schedule_line(user, next_day),
     )
 
 
@@ -90,13 +111,13 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
     paused = user.paused_until is not None or not user.reminders_on
     return keyboard(
         [
-            [("Dose preset", "menu:preset"), ("Legs", "menu:legs")],
-            [("Reminder time", "menu:time"), ("Timezone", "menu:tz")],
-            [("Pacing", "pace:menu"), ("🌐 Language", "lang:menu")],
+            [(_("Dose preset"), "menu:preset"), (_("Legs"), "menu:legs")],
+            [(_("Reminder time"), "menu:time"), (_("Timezone"), "menu:tz")],
+            [(_("Pacing"), "pace:menu"), (_("🌐 Language"), "lang:menu")],
             [
-                ("▶️ Resume reminders", "menu:resume")
+                (_("▶️ Resume reminders"), "menu:resume")
                 if paused
-                else ("⏸ Pause reminders", "menu:pause")
+                else (_("⏸ Pause reminders"), "menu:pause")
             ],
         ]
     )
@@ -105,3 +126,8 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
 def setting_saved_line(toast: str) -> str:
     """A "Saved: …" line above a settings panel."""
     return f"✅ {escape(toast)}\n\n"
+
+
+def pause_toast(*, paused: bool) -> str:
+    """The toast of the pause/resume button of /settings."""
+    return _("Reminders paused") if paused else _("Reminders on")
