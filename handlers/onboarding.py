@@ -80,7 +80,7 @@ async def consent(update: Update, context: Ctx) -> None:
         await query.answer()
         await query.edit_message_text(onboarding_views.consent_declined())
         return
-    await query.answer("Thanks!")
+    await query.answer(onboarding_views.consent_toast())
     user = await data.storage.get_user(tg_user.id)
     if user is None:
         user = await data.storage.create_user(

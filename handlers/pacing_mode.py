@@ -45,7 +45,7 @@ async def button(update: Update, context: Ctx) -> None:
     if updated is None:
         await query.answer(common_views.stale_button())
         return
-    await query.answer(f"Saved: {views.saved_toast(mode)}")
+    await query.answer(views.saved_toast(mode))
     if parts[3] == "o":
         # The onboarding summary's buttons, rebuilt (a callback's message may lack its markup).
         markup = views.with_mode_row(

@@ -17,6 +17,7 @@ from handlers.views import i18n
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from scripts import update_catalogs  # noqa: E402
+from tests import wordscan  # noqa: E402
 
 TRANSLATED = ("ru", "es", "de", "pt")
 TAG = re.compile(r"</?([a-z-]+)")
@@ -108,3 +109,39 @@ def test_translations_are_valid_telegram_html_within_limits(language: str) -> No
             if sorted(TAG.findall(text)) != sorted(TAG.findall(source)):
                 bad.append((text, "tags differ from the English"))
     assert bad == []
+
+
+# Not for users: operators' metric help and health texts, and /export's CSV column names and
+# values (kept in English so a spreadsheet or script reads every user's file the same way).
+NOT_FOR_USERS = {"web/metrics.py", "web/server.py"}
+CSV_WORDS = {
+    "local time",
+    "set number",
+    "session id",
+    "session status",
+    "telegram user id",
+    "first name",
+    "dose preset",
+    "sets per leg",
+    "reps per set",
+    "ankle weight",
+    "reminder time",
+    "first training day",
+    "consent given (UTC)",
+    "paused until /resume",
+    "paused until",
+    "as the Telegram app",
+}
+
+
+def test_words_live_in_the_catalogs() -> None:
+    # Every string a user could read goes through _(), ngettext() or N_() (or is content).
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}"
+        for folder in ("handlers", "web")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in NOT_FOR_USERS
+        for line, text in wordscan.unmarked_words(path)
+        if not (path.name == "privacy.py" and text in CSV_WORDS)
+    ]
+    assert found == []

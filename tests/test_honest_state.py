@@ -51,7 +51,7 @@ async def test_a_sharp_pain_skip_is_never_called_a_session_done(tmp_path: Path):
         assert "paused" in offer.text
         after = (await chat.press(offer, "Train anyway"))[-1].text
         assert "already done" not in after
-        assert "0 of 1 sets done, 1 skipped" in after
+        assert "0 of 1 set done, 1 skipped" in after
 
 
 async def test_user_pause_says_when_reminders_come_back(tmp_path: Path):

@@ -34,6 +34,11 @@ def intro_keyboard() -> InlineKeyboardMarkup:
     )
 
 
+def consent_toast() -> str:
+    """The toast of "I agree"."""
+    return _("Thanks!")
+
+
 def consent_declined() -> str:
     """Reply to a "No thanks": nothing was stored."""
     return _(

@@ -7,17 +7,13 @@ from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
+from handlers.views.i18n import N_, _, ngettext
 from storage.records import PacingMode
 
 MODE_LABEL: Final[dict[PacingMode, str]] = {
-    "chat": "💬 In chat",
-    "voice": "🔊 Voice",
-    "app": "⏱ Timer app",
-}
-MODE_NAME: Final[dict[PacingMode, str]] = {
-    "chat": "in chat",
-    "voice": "voice note",
-    "app": "timer app",
+    "chat": N_("💬 In chat"),
+    "voice": N_("🔊 Voice"),
+    "app": N_("⏱ Timer app"),
 }
 
 
@@ -32,7 +28,7 @@ def mode_buttons(
     """One row: a button per mode, the current one ticked (`where`: o onboarding, s settings)."""
     return [
         InlineKeyboardButton(
-            ("✓ " if mode == current else "") + MODE_LABEL[mode],
+            ("✓ " if mode == current else "") + _(MODE_LABEL[mode]),
             callback_data=f"pace:set:{mode}:{where}",
         )
         for mode in modes(app_available)
@@ -41,20 +37,26 @@ def mode_buttons(
 
 def pacing_line(mode: PacingMode) -> str:
     """The settings line, e.g. "Pacing: voice note"."""
-    return f"Pacing: {MODE_NAME[mode]}"
+    if mode == "voice":
+        return _("Pacing: voice note")
+    if mode == "app":
+        return _("Pacing: timer app")
+    return _("Pacing: in chat")
 
 
 def ask_pacing(app_available: bool) -> str:
     """What the modes mean (after onboarding and from /settings)."""
     lines = [
-        "<b>How should /workout pace your sets?</b>",
-        "💬 <b>In chat</b>: one message counts each rep and hold.",
-        "🔊 <b>Voice</b>: one voice note per set says each rep, the hold and the lowering, "
-        "with tones, so you can follow it lying down with the phone on the floor.",
+        _("<b>How should /workout pace your sets?</b>"),
+        _("💬 <b>In chat</b>: one message counts each rep and hold."),
+        _(
+            "🔊 <b>Voice</b>: one voice note per set says each rep, the hold and the lowering, "
+            "with tones, so you can follow it lying down with the phone on the floor."
+        ),
     ]
     if app_available:
         lines.append(
-            "⏱ <b>Timer app</b>: a timer inside Telegram with big numbers, sounds and vibration."
+            _("⏱ <b>Timer app</b>: a timer inside Telegram with big numbers, sounds and vibration.")
         )
     return "\n".join(lines)
 
@@ -78,7 +80,7 @@ def with_mode_row(
 
 def pacing_offer() -> str:
     """The line under the onboarding summary."""
-    return (
+    return _(
         "How should I pace your sets? 💬 In chat, 🔊 a voice note per set (follow it by ear), "
         "or ⏱ a timer app. Pick below; /settings changes it later."
     )
@@ -86,22 +88,26 @@ def pacing_offer() -> str:
 
 def settings_button() -> InlineKeyboardButton:
     """The /settings button that opens the pacing choice."""
-    return InlineKeyboardButton("Pacing", callback_data="pace:menu")
+    return InlineKeyboardButton(_("Pacing"), callback_data="pace:menu")
 
 
 def saved_toast(mode: PacingMode) -> str:
-    """The toast after a choice."""
-    return f"pacing {MODE_NAME[mode]}"
+    """The toast after a choice: "Saved: pacing voice note"."""
+    if mode == "voice":
+        return _("Saved: pacing voice note")
+    if mode == "app":
+        return _("Saved: pacing timer app")
+    return _("Saved: pacing in chat")
 
 
 def app_unavailable_note() -> str:
     """One line when a user's timer-app choice can't be honoured (WEBAPP_URL gone)."""
-    return "⏱ The timer app isn't available right now, so I'll pace you here in the chat."
+    return _("⏱ The timer app isn't available right now, so I'll pace you here in the chat.")
 
 
 def open_timer_button(webapp_url: str) -> InlineKeyboardButton:
     """The web_app button that opens the Mini App."""
-    return InlineKeyboardButton("⏱ Open timer", web_app=WebAppInfo(url=f"{webapp_url}/app/"))
+    return InlineKeyboardButton(_("⏱ Open timer"), web_app=WebAppInfo(url=f"{webapp_url}/app/"))
 
 
 def with_timer_button(markup: InlineKeyboardMarkup, webapp_url: str) -> InlineKeyboardMarkup:
@@ -111,19 +117,21 @@ def with_timer_button(markup: InlineKeyboardMarkup, webapp_url: str) -> InlineKe
 
 def voice_caption(title: str, reps: int) -> str:
     """The voice note's caption; `title` is e.g. "Set 2 of 3 — left leg"."""
-    return f"🔊 {title}: {reps} reps. In position? Tap Go below, then play this and follow it."
+    return ngettext(
+        "🔊 {title}: {reps} rep. In position? Tap Go below, then play this and follow it.",
+        "🔊 {title}: {reps} reps. In position? Tap Go below, then play this and follow it.",
+        reps,
+    ).format(title=title, reps=reps)
 
 
 def voice_screen(title: str, seconds: int, cue: str) -> str:
     """The set's message while its voice note plays."""
-    return (
-        f"<b>{title}</b>\n\n"
-        f"🔊 <b>Follow the voice note</b> ({seconds // 60}:{seconds % 60:02d}). "
-        "I'll ask how it went when its time is up.\n\n"
-        f"💡 <i>{escape(cue)}</i>"
-    )
+    follow = _(
+        "🔊 <b>Follow the voice note</b> ({length}). I'll ask how it went when its time is up."
+    ).format(length=f"{seconds // 60}:{seconds % 60:02d}")
+    return f"<b>{title}</b>\n\n{follow}\n\n💡 <i>{escape(cue)}</i>"
 
 
 def voice_paused_hint() -> str:
     """Added to the paused screen: the bot can't pause the player."""
-    return "Pause the voice note too; tap Resume when you play it again."
+    return _("Pause the voice note too; tap Resume when you play it again.")

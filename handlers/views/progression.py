@@ -7,23 +7,28 @@ from html import escape
 from coach.progression import Dose, Suggestion
 from content.model import Preset, Progression
 from handlers.views.common import dose_text
+from handlers.views.i18n import _, ngettext
 
 
 def step_words(step: Suggestion, ladder: Progression) -> str:
     """What a progression step changes, e.g. "hold 3 s at the top instead of 2 s"."""
     if step.kind == "hold":
-        return f"hold {step.after} s at the top instead of {step.before} s"
+        return _("hold {after} s at the top instead of {before} s").format(
+            after=step.after, before=step.before
+        )
     if step.kind == "reps":
-        return f"{step.after} reps per set instead of {step.before}"
-    return f"add {escape(ladder.weight)}"
+        return _("{after} reps per set instead of {before}").format(
+            after=step.after, before=step.before
+        )
+    return _("add {weight}").format(weight=escape(ladder.weight))
 
 
 def rung_words(kind: str, value: int, ladder: Progression) -> str:
     """One rung in a few words: "hold 3 s", "12 reps", "a light ankle weight"."""
     if kind == "hold":
-        return f"hold {value} s"
+        return _("hold {seconds} s").format(seconds=value)
     if kind == "reps":
-        return f"{value} reps"
+        return ngettext("{n} rep", "{n} reps", value).format(n=value)
     return ladder.weight
 
 
@@ -47,30 +52,29 @@ def origin(step: Suggestion, preset: Preset, source: str) -> str:
     ladder = preset.ladder
     who = escape(source)
     if not step.beyond_source(ladder):
-        return f"This step comes from {who}."
+        return _("This step comes from {source}.").format(source=who)
     amount = rung_words(step.kind, step.after, ladder)
     if step.kind in ladder.levers:
-        return (
-            f"{who[:1].upper()}{who[1:]} names this way to progress but gives no number: "
-            f"{escape(amount)} is the coach's suggestion."
-        )
-    return f"This step goes beyond {who}: it is the coach's suggestion."
+        return _(
+            "{source} names this way to progress but gives no number: "
+            "{amount} is the coach's suggestion."
+        ).format(source=f"{who[:1].upper()}{who[1:]}", amount=escape(amount))
+    return _("This step goes beyond {source}: it is the coach's suggestion.").format(source=who)
 
 
 def offer(step: Suggestion, preset: Preset, source: str) -> str:
     """The offer of one step up, after three easy sessions in a row."""
-    return (
+    return _(
         "Three complete sessions in a row, easy and with little or no pain: well done! "
         "Ready for one small step up?\n\n"
-        f"<b>Next: {step_words(step, preset.ladder)}.</b>\n"
-        f"{origin(step, preset, source)}\n\n"
+        "<b>Next: {step}.</b>\n"
+        "{origin}\n\n"
         "Nothing changes unless you tap Yes."
-    )
+    ).format(step=step_words(step, preset.ladder), origin=origin(step, preset, source))
 
 
 def accepted(step: Suggestion, ladder: Progression, dose: Dose, legs: str) -> str:
     """After Yes."""
-    return (
-        f"Stepped up: {step_words(step, ladder)}, from your next session.\n"
-        f"Your dose now: {escape(dose_text(dose, legs))}."
+    return _("Stepped up: {step}, from your next session.\nYour dose now: {dose}.").format(
+        step=step_words(step, ladder), dose=escape(dose_text(dose, legs))
     )
