@@ -32,6 +32,7 @@ def register_handlers(application: App) -> None:
         pacing_mode,
         privacy,
         progress,
+        recap,
         reminders,
         safety,
         settings,
@@ -75,6 +76,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("resume", reminders.resume))
     add(CommandHandler("schedule", reminders.schedule_command))
     add(CommandHandler("stop", reminders.stop))
+    add(CommandHandler("recap", recap.recap_command))
     add(CallbackQueryHandler(reminders.reminder_button, pattern=r"^remind:"))
     add(ChatMemberHandler(blocked.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 

@@ -8,7 +8,9 @@ from storage.db import Database, StorageError
 from storage.facts import FactsMixin
 from storage.health import HealthMixin
 from storage.inbox import InboxMixin
+from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
+from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminder_batch import ReminderBatchMixin
 from storage.reminders import RemindersMixin
@@ -31,6 +33,8 @@ class Storage(
     VoiceMixin,
     InboxMixin,
     HealthMixin,
+    PausesMixin,
+    RecapMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 

@@ -27,7 +27,15 @@ EXPORT_SQL = (
 )
 
 # Tables holding rows about a user, children first (the users row goes last).
-USER_TABLES = ("sets", "sessions", "processed_updates", "reminder_ledger", "progression_answers")
+USER_TABLES = (
+    "sets",
+    "sessions",
+    "processed_updates",
+    "reminder_ledger",
+    "progression_answers",
+    "pause_log",
+    "recap_ledger",
+)
 
 
 @dataclass(frozen=True)
