@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from telegram import Update
 
 from handlers import render
@@ -170,7 +168,7 @@ async def _pause(context: Ctx, rt: Guided) -> None:
         text += f"\n\n{pacing_views.voice_paused_hint()}"
     if rt.message_id is not None:
         keyboard = render.pacing_keyboard(rt.session.session_id, True)
-        await edit(context, rt, rt.message_id, text, keyboard)
+        edit(context, rt, rt.message_id, text, keyboard)
 
 
 async def _resume(context: Ctx, rt: Guided) -> None:
@@ -207,6 +205,5 @@ async def _stop(context: Ctx, rt: Guided, user: UserRecord) -> None:
             await send_summary(context, kept, rt.chat_id)
         elif closed:
             await context.bot.send_message(rt.chat_id, render.session_stopped_empty())
-        rt.last_out = time.monotonic()
         if rt.message_id is not None:
-            await edit(context, rt, rt.message_id, render.set_stopped(title), None)
+            edit(context, rt, rt.message_id, render.set_stopped(title), None)

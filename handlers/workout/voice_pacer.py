@@ -44,13 +44,12 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
         return False
     bump(rt)
     rt.phase = "pacing"
-    rt.full_beats = rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
+    rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
     rt.t0 = time.monotonic()
     rt.shown_at = 0.0
-    rt.last_out = time.monotonic()
     _schedule_end(context, rt, float(spec.duration_s))
     if rt.message_id is not None:
-        await edit(
+        edit(
             context,
             rt,
             rt.message_id,
@@ -74,7 +73,7 @@ async def resume_voice(context: Ctx, rt: Guided) -> None:
     _schedule_end(context, rt, duration - rt.shown_at)
     slot = rt.slot
     if rt.message_id is not None:
-        await edit(
+        edit(
             context,
             rt,
             rt.message_id,
