@@ -83,8 +83,13 @@ def build_application(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the bot (long polling, or a webhook when WEBHOOK_URL is set)."""
+    """Start the bot (long polling, or a webhook when WEBHOOK_URL is set); --demo runs the demo."""
     env = {**read_dotenv(Path(".env")), **os.environ}
+    args = sys.argv[1:] if argv is None else argv
+    if "--demo" in args:
+        from fakeapi.demo import main as demo_main
+
+        return demo_main(args, env)
     try:
         settings = Settings.from_env(env)
         program = load_program()

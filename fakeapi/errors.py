@@ -52,6 +52,8 @@ MESSAGE_METHODS = frozenset(
         "editMessageCaption",
         "sendPhoto",
         "sendDocument",
+        "sendVoice",
+        "sendAudio",
     }
 )
 CHAT_ACTIONS = frozenset(

@@ -21,7 +21,7 @@ from fakeapi.errors import (
 )
 from fakeapi.models import _Msg
 from fakeapi.sending import SendingMixin, _scope_key
-from fakeapi.wire import Upload, _bool_param, _int_param, _json_param, _str_param
+from fakeapi.wire import Upload, _bool_param, _int_param, _json_param, _opt_int, _str_param
 
 
 class MethodsMixin(SendingMixin):
@@ -116,6 +116,8 @@ class MethodsMixin(SendingMixin):
     def _send_file(self, params: JSON, files: dict[str, Upload], kind: str, method: str) -> Any:
         chat = self._target_chat(params)
         stored = self._store_file(params, files, kind, photo=kind == "photo")
+        if kind in ("voice", "audio"):
+            stored.duration = _opt_int(params, "duration") or stored.duration
         caption, entities, raw = self._formatted(
             params, "caption", "caption_entities", caption=True
         )
@@ -133,6 +135,12 @@ class MethodsMixin(SendingMixin):
 
     def _m_send_document(self, params: JSON, files: dict[str, Upload]) -> Any:
         return self._send_file(params, files, "document", "sendDocument")
+
+    def _m_send_voice(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._send_file(params, files, "voice", "sendVoice")
+
+    def _m_send_audio(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._send_file(params, files, "audio", "sendAudio")
 
     def _apply_edit(
         self,
@@ -243,6 +251,8 @@ _METHODS: dict[str, _Method] = {
     "sendMessage": MethodsMixin._m_send_message,
     "sendPhoto": MethodsMixin._m_send_photo,
     "sendDocument": MethodsMixin._m_send_document,
+    "sendVoice": MethodsMixin._m_send_voice,
+    "sendAudio": MethodsMixin._m_send_audio,
     "editMessageText": MethodsMixin._m_edit_message_text,
     "editMessageCaption": MethodsMixin._m_edit_message_caption,
     "editMessageReplyMarkup": MethodsMixin._m_edit_message_reply_markup,

@@ -27,7 +27,7 @@ class BotMessage:
 
     chat_id: int
     message_id: int
-    kind: str  # "text", "photo" or "document"
+    kind: str  # "text", "photo", "document", "voice" or "audio"
     text: str  # plain text (or caption) after entity parsing
     html: str  # what the bot sent, before parsing
     entities: tuple[JSON, ...]
@@ -42,6 +42,13 @@ class BotMessage:
     date: int
     sent_at: float
     seq: int  # server-wide change counter of its last change (see FakeUser.mark)
+    voice: bytes | None = None  # a voice note's bytes (also set for kind "audio")
+    duration: int = 0  # seconds, for voice and audio
+
+    @property
+    def file_content(self) -> bytes | None:
+        """The bytes of the photo, document, voice note or audio file, if any."""
+        return self.photo or self.document or self.voice
 
     @property
     def edits(self) -> tuple[tuple[float, str], ...]:
@@ -98,6 +105,7 @@ class _File:
     url: str | None = None
     width: int = 0
     height: int = 0
+    duration: int = 0
 
 
 @dataclass

@@ -40,6 +40,7 @@ class ServerState:
         bot_first_name: str = "Medial coach",
         bot_username: str = "medial_bot",
         auto_create_chats: bool = False,
+        first_update_id: int = 100_001,
     ) -> None:
         self.token = token
         self.host = host
@@ -79,7 +80,7 @@ class ServerState:
         self._confirmed: deque[JSON] = deque(maxlen=1000)
         self._redelivering: set[int] = set()  # requeued ids an offset can't confirm before delivery
         self._faults: _FaultMode | None = None
-        self._update_ids = itertools.count(100_001)
+        self._update_ids = itertools.count(first_update_id)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._seq = 0
@@ -146,6 +147,8 @@ class ServerState:
             date=msg.date,
             sent_at=msg.sent_at,
             seq=msg.seq,
+            voice=content if msg.kind in ("voice", "audio") else None,
+            duration=msg.file.duration if msg.file else 0,
         )
 
     def _bot_messages(self, chat_id: int, *, include_deleted: bool) -> list[BotMessage]:
@@ -203,11 +206,13 @@ class ServerState:
                 ]
             else:
                 doc: JSON = {"file_id": f.file_id, "file_unique_id": f.unique_id, "file_size": size}
-                if f.filename:
+                if msg.kind in ("voice", "audio"):
+                    doc["duration"] = f.duration
+                if f.filename and msg.kind != "voice":
                     doc["file_name"] = f.filename
                 if f.mime_type:
                     doc["mime_type"] = f.mime_type
-                out["document"] = doc
+                out[msg.kind] = doc
             if msg.caption_text:
                 out["caption"] = msg.caption_text
                 if msg.entities:

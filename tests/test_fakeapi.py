@@ -339,3 +339,22 @@ def test_webhook_pusher_retries_until_the_bot_accepts(server):
         assert api(server, "setWebhook", url=hook.url, secret_token="right")[0] == 200
         hook.wait(1)
         assert hook.received[0][0]["message"]["text"] == "kept"
+
+
+# ---------------------------------------------------------------------------------------------
+# Voice notes
+# ---------------------------------------------------------------------------------------------
+
+
+async def test_send_voice_stores_the_note_and_answers_a_voice_message(server):
+    user = server.user(7)
+    bot = Bot(server.token, base_url=server.url)
+    async with bot:
+        sent = await bot.send_voice(7, b"OggS fake opus", caption="Set 1", duration=42)
+        assert sent.voice is not None and sent.voice.duration == 42
+        again = await bot.send_voice(7, sent.voice.file_id)
+        assert again.voice is not None and again.voice.file_id == sent.voice.file_id
+    note = user.messages()[0]
+    assert (note.kind, note.text, note.duration) == ("voice", "Set 1", 42)
+    assert note.voice == note.file_content == b"OggS fake opus"
+    assert server.rejected == []

@@ -91,10 +91,11 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def serve(application: AnyApp, settings: Settings) -> int:
-    """Run until SIGTERM/SIGINT; returns the process exit code."""
-    stop = asyncio.Event()
-    _install_signals(stop)
+async def serve(application: AnyApp, settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or until `stop` is set, when the caller owns it); the exit code."""
+    if stop is None:
+        stop = asyncio.Event()
+        _install_signals(stop)
     where = api_origin(settings.api_base_url)
     try:
         if not await connect(application.bot, where, stop):
