@@ -93,7 +93,9 @@ async def _log(
     data = context.bot_data
     rt = workout.guided(context, user.user_id)
     session = rt.session if rt is not None else await _today_session(context, user, create=True)
-    assert session is not None
+    if session is None:  # not expected: a session is opened when there is none
+        await message.reply_text(render.apology())
+        return
     rows = await data.storage.session_sets(user.user_id, session.session_id)
     filled = {(row.leg, row.set_no) for row in rows}
     order = rt.target_order() if rt is not None else list(workout.session_slots(session))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import random
@@ -231,3 +232,14 @@ async def ready_user(kit: Kit, chat: Chat) -> None:
     """An onboarded user with 3 sets of 2 reps on the left leg."""
     await onboard(chat)
     await kit.storage.update_user(chat.user_id, kit.now(), reps=2, legs="left")
+
+
+def test_no_assert_guards_state_in_handlers() -> None:
+    """`python -O` drops asserts, and a failed one leaves the user without an answer."""
+    found = [
+        f"{path}:{node.lineno}"
+        for path in sorted((Path(__file__).parent.parent / "handlers").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Assert)
+    ]
+    assert found == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers import render
+from handlers import callbacks, render
 from handlers.context import Ctx
 from handlers.planning import local_today
 from handlers.views import pacing_modes as pacing_views
@@ -43,15 +43,13 @@ async def button(update: Update, context: Ctx) -> None:
     tg_user = update.effective_user
     if query is None or tg_user is None or query.message is None:
         return
-    parts = (query.data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[3] if len(parts) > 3 else ""
-    session_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1
+    pressed = callbacks.parse(query.data, callbacks.WORKOUT)
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
+    user = await data.storage.get_user(tg_user.id) if pressed is not None else None
+    if pressed is None or user is None:
         await query.answer(render.stale_button())
         return
+    action = pressed.word(0)
     if action == "new":
         await query.answer()
         if guided(context, user.user_id) is None:
@@ -60,7 +58,8 @@ async def button(update: Update, context: Ctx) -> None:
         await _open_new(context, user, query.message.chat.id)
         return
     # Ownership is checked in SQL: a forged id of someone else's session finds nothing.
-    session = await data.storage.get_session(user.user_id, session_id) if session_id > 0 else None
+    session = await data.storage.get_session(user.user_id, pressed.number(1))
+    arg = str(pressed.values[2]) if len(pressed.values) > 2 else ""
     if session is None:
         await query.answer(render.stale_button())
         return
