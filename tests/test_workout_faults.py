@@ -21,6 +21,7 @@ from tests.test_workout import context_of, has_button, ready, session_rows, wait
 from transport.failures import Backoff
 
 SCALE = 0.02
+DESCRIPTIONS = {400: "Bad Request: wrong file", 403: "Forbidden: bot was blocked by the user"}
 SENDS = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 
 
@@ -52,7 +53,7 @@ def fail_when(kit: Kit, decide: Callable[[str, dict[str, Any]], int | None]) -> 
             return await original(url, method, *args, **kwargs)
         failed.append(api)
         kit.request.calls.append((api, params))
-        description = "Forbidden: bot was blocked by the user" if code == 403 else "Bad Gateway"
+        description = DESCRIPTIONS.get(code, "Bad Gateway")
         body = {"ok": False, "error_code": code, "description": description}
         return code, json.dumps(body).encode()
 
