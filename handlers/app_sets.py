@@ -21,6 +21,7 @@ from handlers.dose import todays_plan
 from handlers.planning import local_today
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
+from storage.setlog import LogResult
 
 # Languages the page has words for; others get English.
 PAGE_LANGUAGES: Final = ("en",)
@@ -144,6 +145,19 @@ async def log_from_app(context: Ctx, user: UserRecord, posted: PostedSet) -> Out
         return Outcome.NOT_YOURS
     if not result.logged:
         return Outcome.TAKEN
+    # The page hears back after the commit; the chat's messages wait their turn in the outbox
+    # (at ~30 messages/s per bot, 100 sets posted at once would hold the last page ~3 s).
+    context.application.create_task(
+        _tell_the_chat(context, user, session, result), name=f"app-logged-{user.user_id}"
+    )
+    return Outcome.LOGGED
+
+
+async def _tell_the_chat(
+    context: Ctx, user: UserRecord, session: SessionRecord, result: LogResult
+) -> None:
+    """The usual confirmation (or summary) in the chat; a guided session moves on."""
+    assert result.session is not None
     rt = workout.guided(context, user.user_id)
     if rt is not None and rt.session.session_id != session.session_id:
         rt = None
@@ -159,4 +173,3 @@ async def log_from_app(context: Ctx, user: UserRecord, posted: PostedSet) -> Out
         await context.bot.send_message(user.chat_id, text)
         if rt is not None:
             await workout.on_logged(context, rt, result.logged)
-    return Outcome.LOGGED

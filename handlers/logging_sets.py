@@ -11,14 +11,16 @@ from typing import Final
 from telegram import Message, Update
 from telegram.ext import filters
 
+from coach.pacing import SetSlot
 from coach.replies import Absurd, Done, Pain, Skip, Undo, parse_reply
-from handlers import render, workout
+from handlers import planning, render, workout
 from handlers.common import MAX_REPLY_CHARS
 from handlers.context import Ctx
 from handlers.dose import todays_plan
-from handlers.planning import local_today, reschedule
+from handlers.planning import local_today
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
+from storage.setlog import NewSession
 
 
 class _LogReply(filters.MessageFilter):
@@ -66,50 +68,29 @@ async def reply(update: Update, context: Ctx) -> None:
         await _log(update, context, message, user, intent)
 
 
-async def _today_session(context: Ctx, user: UserRecord, *, create: bool) -> SessionRecord | None:
-    """The session a reply outside a guided session logs into: today's latest, or a new one."""
-    data = context.bot_data
-    now = data.now()
-    today = local_today(user, now)
-    latest = await data.storage.latest_session_on(user.user_id, today)
-    if latest is not None or not create:
-        return latest
-    plan = await todays_plan(data.storage, data.program, user)
-    return await data.storage.open_session(
-        user.user_id,
-        now,
-        today,
-        preset=user.preset,
-        legs=user.legs,
-        sets=plan.dose.sets,
-        reps=plan.dose.reps,
-        hold_s=plan.dose.hold_s,
-    )
-
-
 async def _log(
     update: Update, context: Ctx, message: Message, user: UserRecord, intent: Done | Skip
 ) -> None:
     data = context.bot_data
+    now = data.now()
     rt = workout.guided(context, user.user_id)
-    session = rt.session if rt is not None else await _today_session(context, user, create=True)
-    if session is None:  # not expected: a session is opened when there is none
-        await message.reply_text(render.apology())
-        return
-    rows = await data.storage.session_sets(user.user_id, session.session_id)
-    filled = {(row.leg, row.set_no) for row in rows}
-    order = rt.target_order() if rt is not None else list(workout.session_slots(session))
-    free = [slot for slot in order if (slot.side, slot.number) not in filled]
-    wanted = [slot for slot in free if intent.side in (None, slot.side)]
-    if not wanted:
-        text = render.session_already_complete() if not free else ""
-        if free and intent.side is not None:
-            text = render.no_set_left_on(intent.side)
-        if intent.sharp_pain:
-            await _sharp_pain(context, message, user, text)
+    open_new: NewSession | None = None
+    if rt is not None:
+        session = rt.session
+        order = rt.target_order()
+    else:
+        today = local_today(user, now)
+        latest = await data.storage.latest_session_on(user.user_id, today)
+        if latest is not None:
+            session = latest
         else:
-            await message.reply_text(text)
-        return
+            # The day's first set opens its session in the same transaction.
+            dose = (await todays_plan(data.storage, data.program, user)).dose
+            open_new = NewSession(today, user.preset, user.legs, dose.sets, dose.reps, dose.hold_s)
+            session = open_new.draft(user.user_id, now)
+        order = list(workout.session_slots(session))
+    # Storage skips the slots that already have a row (it reads them in its transaction).
+    wanted = [slot for slot in order if intent.side in (None, slot.side)]
     skipped = isinstance(intent, Skip)
     reps = 0 if isinstance(intent, Skip) else intent.reps or session.reps_planned
     count = intent.sets if isinstance(intent, Done) else 1
@@ -118,17 +99,28 @@ async def _log(
         for slot in wanted
     ]
     result = await data.storage.log_sets(
-        user.user_id, session.session_id, candidates, count, data.now(), update.update_id
+        user.user_id,
+        None if open_new is not None else session.session_id,
+        candidates,
+        count,
+        now,
+        update.update_id,
+        open_new=open_new,
+        next_reminder=planning.planner(now),
     )
     if result.duplicate:
         await message.reply_text(render.already_logged())
         return
-    if result.session is None or not result.logged:
-        # Gone (e.g. /delete) or filled meanwhile: nothing was written.
-        if rt is not None and result.session is None:
+    if result.session is None:
+        # Gone (e.g. /delete): nothing was written.
+        if rt is not None:
             await workout.close_running_session(context, user.user_id, "gone")
         await message.reply_text(render.session_already_complete())
         return
+    if not result.logged:
+        await _nothing_free(context, message, user, result.session, order, intent)
+        return
+    session = result.session
     phrases = [
         render.set_phrase(
             row.set_no, session.sets_planned, row.leg, row.reps, row.skipped, row.note
@@ -139,12 +131,20 @@ async def _log(
     if count > len(result.logged):
         text += render.logged_fewer(count, len(result.logged))
     if intent.sharp_pain:
-        if result.completed:
-            await reschedule(context, user)
+        if result.completed and result.rescheduled is None:
+            await planning.reschedule(context, user)
         await _sharp_pain(context, message, user, text)
         return
     if result.completed:
-        await workout.complete(context, user, result.session, message.chat_id, text, result.logged)
+        await workout.complete(
+            context,
+            user,
+            session,
+            message.chat_id,
+            text,
+            result.logged,
+            rescheduled=result.rescheduled is not None,
+        )
         return
     try:
         await message.reply_text(text)
@@ -154,15 +154,41 @@ async def _log(
             await workout.on_logged(context, rt, result.logged)
 
 
+async def _nothing_free(
+    context: Ctx,
+    message: Message,
+    user: UserRecord,
+    session: SessionRecord,
+    order: list[SetSlot],
+    intent: Done | Skip,
+) -> None:
+    """No slot the reply could fill was free: say whether the session or that side is full."""
+    rows = await context.bot_data.storage.session_sets(user.user_id, session.session_id)
+    filled = {(row.leg, row.set_no) for row in rows}
+    free = [slot for slot in order if (slot.side, slot.number) not in filled]
+    text = render.session_already_complete()
+    if free and intent.side is not None:
+        text = render.no_set_left_on(intent.side)
+    if intent.sharp_pain:
+        await _sharp_pain(context, message, user, text)
+    else:
+        await message.reply_text(text)
+
+
 async def _undo(update: Update, context: Ctx, message: Message, user: UserRecord) -> None:
     data = context.bot_data
+    now = data.now()
     rt = workout.guided(context, user.user_id)
-    session = rt.session if rt is not None else await _today_session(context, user, create=False)
+    session = (
+        rt.session
+        if rt is not None
+        else await data.storage.latest_session_on(user.user_id, local_today(user, now))
+    )
     if session is None:
         await message.reply_text(render.nothing_to_undo())
         return
     result = await data.storage.undo_last_set(
-        user.user_id, session.session_id, data.now(), update.update_id
+        user.user_id, session.session_id, now, update.update_id, next_reminder=planning.planner(now)
     )
     if result.duplicate:
         await message.reply_text(render.already_logged())
@@ -185,9 +211,6 @@ async def _undo(update: Update, context: Ctx, message: Message, user: UserRecord
             )
         )
     )
-    if session.status == "done" and result.session.status != "done":
-        # The last completed session may now be an earlier one: the next reminder moves.
-        await reschedule(context, user)
 
 
 async def _sharp_pain(context: Ctx, message: Message, user: UserRecord, prefix: str) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from coach import schedule
 from handlers.context import Ctx
 from storage.records import FOREVER, UserRecord
+from storage.setlog import NextReminder
 
 # The smallest step past an instant, so next_reminder() looks strictly after a settled reminder.
 _EPSILON = timedelta(microseconds=1)
@@ -107,27 +109,40 @@ def settle_due(state: schedule.ReminderState, due: datetime, now: datetime) -> D
     return DueReminder((fire_utc, day, kind), send, following[0] if following else None)
 
 
+def next_reminder_utc(
+    user: UserRecord, last_done: date | None, last_reminded: date | None, now: datetime
+) -> datetime | None:
+    """The instant the user's next reminder is due, from their stored row (None: nothing)."""
+    if not user.onboarded:
+        return None
+    state = reminder_state(user, last_done, last_reminded, now)
+    since = now
+    if user.next_reminder_utc is not None and user.next_reminder_utc < now:
+        # Due but not yet dispatched (the tick runs every few seconds, or the bot was down):
+        # keep that reminder in view; the dispatcher decides whether it is still sendable.
+        since = user.next_reminder_utc
+    found = schedule.next_reminder(state, since)
+    return found[0] if found else None
+
+
+def planner(now: datetime) -> NextReminder:
+    """next_reminder_utc at `now`, for storage to call inside the transaction that logs a set."""
+    return partial(next_reminder_utc, now=now)
+
+
 async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
     """Recompute and store the user's next reminder instant; returns the updated row."""
     storage = context.bot_data.storage
     now = context.bot_data.now()
     # Callers may hold a row read before the dispatcher advanced it; work from the stored one.
     user = await storage.get_user(user.user_id) or user
-    state = reminder_state(
+    upcoming_reminder = next_reminder_utc(
         user,
         await storage.last_done_day(user.user_id),
         await storage.last_reminded_day(user.user_id),
         now,
     )
-    since = now
-    if user.next_reminder_utc is not None and user.next_reminder_utc < now:
-        # Due but not yet dispatched (the tick runs every few seconds, or the bot was down):
-        # keep that reminder in view; the dispatcher decides whether it is still sendable.
-        since = user.next_reminder_utc
-    upcoming_reminder = schedule.next_reminder(state, since) if user.onboarded else None
-    updated = await storage.update_user(
-        user.user_id, now, next_reminder_utc=upcoming_reminder[0] if upcoming_reminder else None
-    )
+    updated = await storage.update_user(user.user_id, now, next_reminder_utc=upcoming_reminder)
     return updated or user
 
 

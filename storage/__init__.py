@@ -11,6 +11,7 @@ from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
+from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
@@ -18,7 +19,14 @@ __all__ = ["FOREVER", "Storage", "UserRecord"]
 
 
 class Storage(
-    UsersMixin, SessionsMixin, FactsMixin, RemindersMixin, ProgressMixin, VoiceMixin, InboxMixin
+    UsersMixin,
+    SessionsMixin,
+    SetLogMixin,
+    FactsMixin,
+    RemindersMixin,
+    ProgressMixin,
+    VoiceMixin,
+    InboxMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, cast
@@ -75,33 +74,14 @@ class NewSet:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class LogResult:
-    """What a logging transaction did; `duplicate` means the update was already processed."""
-
-    duplicate: bool
-    session: SessionRecord | None
-    logged: tuple[SetRecord, ...] = ()
-    completed: bool = False  # this transaction logged the session's last planned slot
-
-
-@dataclass(frozen=True)
-class UndoResult:
-    """What an undo did: the removed set (None if there was nothing to remove)."""
-
-    duplicate: bool
-    removed: SetRecord | None
-    session: SessionRecord | None
-
-
-_SESSION_COLUMNS = (
+SESSION_COLUMNS = (
     "session_id, user_id, local_date, started_utc, ended_utc, status, preset, legs,"
     " sets_planned, reps_planned, hold_s, pain, difficulty"
 )
-_SET_COLUMNS = "set_id, session_id, leg, set_no, reps, hold_s, skipped, note, logged_utc"
+SET_COLUMNS = "set_id, session_id, leg, set_no, reps, hold_s, skipped, note, logged_utc"
 
 
-def _session(row: aiosqlite.Row) -> SessionRecord:
+def session_from_row(row: aiosqlite.Row) -> SessionRecord:
     return SessionRecord(
         session_id=row["session_id"],
         user_id=row["user_id"],
@@ -119,7 +99,7 @@ def _session(row: aiosqlite.Row) -> SessionRecord:
     )
 
 
-def _set(row: aiosqlite.Row) -> SetRecord:
+def set_from_row(row: aiosqlite.Row) -> SetRecord:
     return SetRecord(
         set_id=row["set_id"],
         session_id=row["session_id"],
@@ -133,70 +113,15 @@ def _set(row: aiosqlite.Row) -> SetRecord:
     )
 
 
-async def _one_session(
+async def one_session(
     conn: aiosqlite.Connection, user_id: int, session_id: int
 ) -> SessionRecord | None:
-    async with conn.execute(
-        f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE session_id = ? AND user_id = ?",
+    """One of the user's sessions (one round trip to the database thread)."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {SESSION_COLUMNS} FROM sessions WHERE session_id = ? AND user_id = ?",
         (session_id, user_id),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _session(row) if row else None
-
-
-async def _claim_update(
-    conn: aiosqlite.Connection, update_id: int | None, user_id: int, now: str
-) -> bool:
-    """Record the update as processed; False if it already was (inside the caller's transaction)."""
-    if update_id is None:
-        return True
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO processed_updates (update_id, user_id, done_utc) VALUES (?, ?, ?)",
-        (update_id, user_id, now),
     )
-    return cursor.rowcount == 1
-
-
-async def _covered(conn: aiosqlite.Connection, session: SessionRecord) -> tuple[int, bool]:
-    """(planned slots that have a row, whether any of them is a skip)."""
-    marks = ", ".join("?" for _ in session.sides)
-    async with conn.execute(
-        "SELECT COUNT(DISTINCT leg || ':' || set_no), COALESCE(MAX(skipped), 0) FROM sets"
-        f" WHERE session_id = ? AND user_id = ? AND set_no BETWEEN 1 AND ? AND leg IN ({marks})",
-        (session.session_id, session.user_id, session.sets_planned, *session.sides),
-    ) as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0]), bool(row[1])
-
-
-async def _settle_status(
-    conn: aiosqlite.Connection, session: SessionRecord, now: str, *, reopen: bool
-) -> tuple[SessionRecord, bool]:
-    """Close a session whose planned slots are all recorded; reopen one that no longer is.
-
-    Returns the fresh row and whether it is complete. "done" needs every planned set done; a
-    session with a skipped set ends as "partial" (coach.stats counts only full sessions).
-    """
-    covered, any_skipped = await _covered(conn, session)
-    complete = covered >= session.slots_planned
-    if complete:
-        status = "partial" if any_skipped else "done"
-        if session.status != status or session.ended_utc is None:
-            await conn.execute(
-                "UPDATE sessions SET status = ?, ended_utc = COALESCE(ended_utc, ?)"
-                " WHERE session_id = ? AND user_id = ?",
-                (status, now, session.session_id, session.user_id),
-            )
-    elif reopen and session.status != "open":
-        await conn.execute(
-            "UPDATE sessions SET status = 'open', ended_utc = NULL"
-            " WHERE session_id = ? AND user_id = ?",
-            (session.session_id, session.user_id),
-        )
-    fresh = await _one_session(conn, session.user_id, session.session_id)
-    assert fresh is not None
-    return fresh, complete
+    return next((session_from_row(row) for row in rows), None)
 
 
 class SessionsMixin:
@@ -228,143 +153,40 @@ class SessionsMixin:
             )
             session_id = cursor.lastrowid
             assert session_id is not None
-            await _close_open(conn, user_id, stamp, keep=session_id)
-            session = await _one_session(conn, user_id, session_id)
+            await close_open(conn, user_id, stamp, keep=session_id)
+            session = await one_session(conn, user_id, session_id)
         assert session is not None
         return session
 
     async def get_session(self, user_id: int, session_id: int) -> SessionRecord | None:
         """The session if it is this user's (a forged id of another user's session gives None)."""
-        row = await self.db.fetchone(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE session_id = ? AND user_id = ?",
-            (session_id, user_id),
-        )
-        return _session(row) if row else None
+        return await one_session(self.db.conn, user_id, session_id)
 
     async def latest_session_on(self, user_id: int, local_date: date) -> SessionRecord | None:
         """The user's most recent session on a local date, any status."""
-        row = await self.db.fetchone(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND local_date = ?"
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND local_date = ?"
             " ORDER BY session_id DESC LIMIT 1",
             (user_id, local_date.isoformat()),
         )
-        return _session(row) if row else None
+        return next((session_from_row(row) for row in rows), None)
 
     async def open_sessions(self, user_id: int) -> list[SessionRecord]:
         """The user's open sessions (normally at most one)."""
         rows = await self.db.fetchall(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND status = 'open'"
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND status = 'open'"
             " ORDER BY session_id",
             (user_id,),
         )
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
 
     async def session_sets(self, user_id: int, session_id: int) -> list[SetRecord]:
         """The sets logged in one of the user's sessions, in logging order."""
-        rows = await self.db.fetchall(
-            f"SELECT {_SET_COLUMNS} FROM sets WHERE session_id = ? AND user_id = ? ORDER BY set_id",
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {SET_COLUMNS} FROM sets WHERE session_id = ? AND user_id = ? ORDER BY set_id",
             (session_id, user_id),
         )
-        return [_set(row) for row in rows]
-
-    async def log_sets(
-        self,
-        user_id: int,
-        session_id: int,
-        candidates: Sequence[NewSet],
-        count: int,
-        now: datetime,
-        update_id: int | None,
-    ) -> LogResult:
-        """Log the first `count` candidates whose slot is still free, in one transaction.
-
-        The update id is recorded in the same transaction, so a redelivered update logs nothing.
-        A closed session that gains a set is reopened, and closed again once every planned slot
-        has a row.
-        """
-        stamp = utc_text(now)
-        async with self.db.write() as conn:
-            if not await _claim_update(conn, update_id, user_id, stamp):
-                return LogResult(duplicate=True, session=None)
-            session = await _one_session(conn, user_id, session_id)
-            if session is None:
-                return LogResult(duplicate=False, session=None)
-            async with conn.execute(
-                "SELECT leg, set_no FROM sets WHERE session_id = ? AND user_id = ?",
-                (session_id, user_id),
-            ) as cursor:
-                taken = {(row[0], row[1]) for row in await cursor.fetchall()}
-            chosen: list[NewSet] = []
-            for candidate in candidates:
-                key = (candidate.leg, candidate.set_no)
-                if key in taken or len(chosen) >= count:
-                    continue
-                taken.add(key)
-                chosen.append(candidate)
-            logged: list[SetRecord] = []
-            for new in chosen:
-                cursor = await conn.execute(
-                    "INSERT INTO sets (session_id, user_id, leg, set_no, reps, hold_s, skipped,"
-                    " note, logged_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        session_id,
-                        user_id,
-                        new.leg,
-                        new.set_no,
-                        new.reps,
-                        new.hold_s,
-                        int(new.skipped),
-                        new.note,
-                        stamp,
-                    ),
-                )
-                set_id = cursor.lastrowid
-                assert set_id is not None
-                logged.append(
-                    SetRecord(
-                        set_id=set_id,
-                        session_id=session_id,
-                        leg=new.leg,
-                        set_no=new.set_no,
-                        reps=new.reps,
-                        hold_s=new.hold_s,
-                        skipped=new.skipped,
-                        note=new.note,
-                        logged_utc=now,
-                    )
-                )
-            if not logged:
-                return LogResult(duplicate=False, session=session)
-            # Only free planned slots are filled, so a complete session now was not before.
-            fresh, complete = await _settle_status(conn, session, stamp, reopen=True)
-        return LogResult(duplicate=False, session=fresh, logged=tuple(logged), completed=complete)
-
-    async def undo_last_set(
-        self, user_id: int, session_id: int, now: datetime, update_id: int | None
-    ) -> UndoResult:
-        """Remove the last set logged in the session; a "done" session that is no longer
-        complete goes back to "open"."""
-        stamp = utc_text(now)
-        async with self.db.write() as conn:
-            if not await _claim_update(conn, update_id, user_id, stamp):
-                return UndoResult(duplicate=True, removed=None, session=None)
-            session = await _one_session(conn, user_id, session_id)
-            if session is None:
-                return UndoResult(duplicate=False, removed=None, session=None)
-            async with conn.execute(
-                f"SELECT {_SET_COLUMNS} FROM sets WHERE session_id = ? AND user_id = ?"
-                " ORDER BY set_id DESC LIMIT 1",
-                (session_id, user_id),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return UndoResult(duplicate=False, removed=None, session=session)
-            removed = _set(row)
-            await conn.execute(
-                "DELETE FROM sets WHERE set_id = ? AND user_id = ?", (removed.set_id, user_id)
-            )
-            fresh, _ = await _settle_status(conn, session, stamp, reopen=session.status == "done")
-        return UndoResult(duplicate=False, removed=removed, session=fresh)
+        return [set_from_row(row) for row in rows]
 
     async def close_session(
         self, user_id: int, session_id: int, now: datetime
@@ -375,28 +197,28 @@ class SessionsMixin:
         """
         stamp = utc_text(now)
         async with self.db.write() as conn:
-            session = await _one_session(conn, user_id, session_id)
+            session = await one_session(conn, user_id, session_id)
             if session is None or session.status != "open":
                 return False, None
-            await _close_open(conn, user_id, stamp, session_id=session_id)
-            return True, await _one_session(conn, user_id, session_id)
+            await close_open(conn, user_id, stamp, session_id=session_id)
+            return True, await one_session(conn, user_id, session_id)
 
     async def reopen_session(
         self, user_id: int, session_id: int, now: datetime
     ) -> SessionRecord | None:
         """Make one of the user's sessions the open one again (any other open one is closed)."""
         async with self.db.write() as conn:
-            session = await _one_session(conn, user_id, session_id)
+            session = await one_session(conn, user_id, session_id)
             if session is None:
                 return None
             if session.status != "open":
-                await _close_open(conn, user_id, utc_text(now))
+                await close_open(conn, user_id, utc_text(now))
                 await conn.execute(
                     "UPDATE sessions SET status = 'open', ended_utc = NULL"
                     " WHERE session_id = ? AND user_id = ?",
                     (session_id, user_id),
                 )
-            return await _one_session(conn, user_id, session_id)
+            return await one_session(conn, user_id, session_id)
 
     async def close_open_sessions(self, now: datetime) -> int:
         """Close every open session of every user (a restart interrupted them); returns how many."""
@@ -408,7 +230,7 @@ class SessionsMixin:
                 users = [row[0] for row in await cursor.fetchall()]
             total = 0
             for user_id in users:
-                total += await _close_open(conn, user_id, stamp, count_empty=True)
+                total += await close_open(conn, user_id, stamp, count_empty=True)
         return total
 
     async def silent_sessions(self, cutoff: datetime) -> list[tuple[int, int]]:
@@ -443,7 +265,7 @@ class SessionsMixin:
                     "UPDATE sessions SET difficulty = ? WHERE session_id = ? AND user_id = ?",
                     (difficulty, session_id, user_id),
                 )
-            return await _one_session(conn, user_id, session_id)
+            return await one_session(conn, user_id, session_id)
 
     async def prune_processed_updates(self, before: datetime) -> int:
         """Forget update ids older than `before` (Telegram never redelivers after a day)."""
@@ -454,7 +276,7 @@ class SessionsMixin:
             return cursor.rowcount
 
 
-async def _close_open(
+async def close_open(
     conn: aiosqlite.Connection,
     user_id: int,
     stamp: str,

@@ -88,8 +88,12 @@ class UsersMixin:
 
     async def get_user(self, user_id: int) -> UserRecord | None:
         """The user's row, or None for someone who never agreed (or deleted their data)."""
-        row = await self.db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
-        return user_from_row(row) if row else None
+        # One round trip to the database thread (fetchone would take three): every update
+        # reads its sender's row.
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT * FROM users WHERE user_id = ?", (user_id,)
+        )
+        return next((user_from_row(row) for row in rows), None)
 
     async def create_user(
         self, user_id: int, chat_id: int, first_name: str, now: datetime, *, preset: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,9 +14,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from ops.settings import Settings
+from ops.settings import ConfigError, Settings, parse_webapp_url
 from tests.handlerkit import TOKEN, Kit, running_kit
 from tests.test_onboarding import START, onboard
+from tests.test_workout import wait_until
 from web.initdata import InitDataError, sign, validate
 from web.miniapp import miniapp_routes
 
@@ -140,8 +142,10 @@ async def test_posting_a_set_logs_it_once_and_confirms_in_the_chat(tmp_path: Pat
         assert replay.json() == {"ok": True, "result": "duplicate"}
         rows = await kit.storage.session_sets(42, plan["session_id"])
         assert [(r.leg, r.set_no, r.reps) for r in rows] == [("left", 1, 9)]
-        chat = [s.text for s in kit.request.sent if s.chat_id == 42]
-        assert sum("✅ Logged set 1 of 3, left, 9 reps." in text for text in chat) == 1
+        logged = "✅ Logged set 1 of 3, left, 9 reps."
+        await wait_until(lambda: any(logged in s.text for s in kit.request.sent))
+        await asyncio.sleep(0.05)
+        assert sum(logged in s.text for s in kit.request.sent if s.chat_id == 42) == 1
         # The header carries initData just as well; a set already logged is a conflict.
         del body["initData"]
         body["client_id"] = "another-client-id"
@@ -186,3 +190,42 @@ async def test_someone_elses_session_and_bad_bodies(tmp_path: Path) -> None:
         not_json = await client.post("/app/api/sets", content=b"[1,", headers=tma(42, kit))
         assert not_json.status_code == 400
         assert await kit.storage.session_sets(42, plan["session_id"]) == []
+
+
+async def test_a_set_posted_from_the_page_moves_a_guided_session_on(tmp_path: Path) -> None:
+    async with app_client(tmp_path) as (kit, client):
+        chat = kit.chat(42)
+        setup = (await chat.send("/workout"))[-1]
+        plan = (await client.get("/app/api/today", headers=tma(42, kit))).json()
+        rows = await kit.storage.db.fetchall("SELECT session_id FROM sessions WHERE user_id = 42")
+        assert [r[0] for r in rows] == [plan["session_id"]]  # the running session, not a new one
+        body = {
+            "session_id": plan["session_id"],
+            "set_index": 0,
+            "reps": 10,
+            "side": "left",
+            "client_id": "guided-0001",
+        }
+        assert (await client.post("/app/api/sets", json=body, headers=tma(42, kit))).is_success
+        # As after a typed "done": the set-up message turns into the logged set and the rest.
+        await wait_until(lambda: "Logged: 10 reps" in setup.text and "Rest:" in setup.text)
+        assert kit.request.rejected == []
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("", ""),
+        ("https://coach.example.org/", "https://coach.example.org"),
+        ("http://127.0.0.1:8443", "http://127.0.0.1:8443"),
+        ("http://coach.example.org", None),
+        ("ftp://coach.example.org", None),
+        ("https://", None),
+    ],
+)
+def test_webapp_url_needs_https_except_locally(given: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(ConfigError):
+            parse_webapp_url(given)
+    else:
+        assert parse_webapp_url(given) == expected

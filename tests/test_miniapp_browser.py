@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from ops.settings import Settings
 from tests.handlerkit import TOKEN, Kit, running_kit
 from tests.test_onboarding import START, onboard
-from tests.test_workout import set_rows
+from tests.test_workout import set_rows, wait_until
 from web.initdata import sign
 from web.miniapp import miniapp_routes
 
@@ -181,8 +181,8 @@ async def test_a_set_in_the_timer_page_is_paced_and_logged(tmp_path: Path, schem
             await page.click("#save")
             await expect(page.locator("#status")).to_have_text(re.compile("^Logged"))
             assert await set_rows(kit) == [("left", 1, 2)]
-            chat = [s.text for s in kit.request.sent if s.chat_id == 42]
-            assert "✅ Logged set 1 of 3, left, 2 reps." in chat
+            logged = "✅ Logged set 1 of 3, left, 2 reps."
+            await wait_until(lambda: any(s.text == logged for s in kit.request.sent))
             await page.wait_for_selector("#sets li.done")
             await page.screenshot(path=str(shots_dir(tmp_path) / f"timer-{scheme}-rest.png"))
             theme_bg = await page.evaluate("getComputedStyle(document.body).backgroundColor")

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import soundfile as sf
+from telegram import Bot, InputFile
 from telegram.ext import CallbackContext
 
 from coach import pacing, voice
@@ -17,6 +18,7 @@ from content import load_program
 from content.model import Cadence
 from content.voice import VOICE_DIR, available_languages, load_clips
 from handlers.voice import TrackSpec, VoiceTracks, render_track
+from tests.fakebot import FakeBotServer
 from tests.handlerkit import running_kit
 
 REHAB = Cadence(lift_s=2, hold_s=2, lower_s=2, pause_s=1, rest_s=45, four_count=False)
@@ -125,3 +127,19 @@ async def test_second_send_reuses_the_file_id_and_the_disk_cache(tmp_path: Path)
         await again.send(context, kit.storage, 44, spec, "Set 1")
         assert kit.request.sent[-1].voice == voices[0].voice
         assert again.uploads == 1
+
+
+async def test_fake_bot_api_accepts_a_voice_upload_then_its_file_id() -> None:
+    server = FakeBotServer()
+    server.start()
+    try:
+        person = server.user(5005, "Vera")
+        data = render_track(TrackSpec("rehab", REHAB, 1, "en"), load_clips("en"))
+        async with Bot(server.token, base_url=server.url) as tg:
+            first = await tg.send_voice(person.id, InputFile(data, filename="t.ogg"), duration=6)
+            assert first.voice is not None
+            again = await tg.send_voice(person.id, first.voice.file_id, duration=6)
+            assert again.voice is not None and again.voice.file_id == first.voice.file_id
+        assert [m.kind for m in person.messages()] == ["voice", "voice"]
+    finally:
+        server.stop()

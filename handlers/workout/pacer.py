@@ -23,7 +23,7 @@ from handlers.workout.runtime import (
     scaled,
     schedule,
 )
-from handlers.workout.voice_pacer import go_voice
+from handlers.workout.voice_pacer import go_voice, send_note_ahead
 from storage.sessions import SetRecord
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,8 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         schedule(context, rt, _setup_job, scaled(SETUP_RETRY_S[rt.attempts - 1]))
         return
     rt.message_id = message.message_id
+    if rt.mode == "voice":
+        send_note_ahead(context, rt)
     if rt.untidy is not None:
         previous, previous_text = rt.untidy
         rt.untidy = None

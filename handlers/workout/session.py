@@ -208,10 +208,13 @@ async def complete(
     chat_id: int,
     prefix: str,
     rows: Sequence[SetRecord] = (),
+    *,
+    rescheduled: bool = False,
 ) -> None:
     """A session just ended with every set recorded: summary, pain check, next reminder.
 
-    `rows` are the sets that completed it (the last set's message then says what was logged).
+    `rows` are the sets that completed it (the last set's message then says what was logged);
+    `rescheduled`: the transaction that completed it already stored the next reminder.
     """
     try:
         rt = guided(context, user.user_id)
@@ -230,7 +233,8 @@ async def complete(
                 edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
     finally:
         # The next reminder follows the finished session even if the summary failed to send.
-        await reschedule(context, user)
+        if not rescheduled:
+            await reschedule(context, user)
 
 
 async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None:

@@ -1,13 +1,17 @@
-"""Voice pacing of a set: Go sends one voice note; the bot's clock only decides when to ask.
+"""Voice pacing of a set: one voice note paces it; the bot's clock only decides when to ask.
 
 The note paces every rep in the user's player, so the bot sends one request per set instead of
-an edit per beat. The clock starts when the note is sent; when the set's time is up the usual
-"Set N of M done?" follows. Pause stops the clock (the user pauses the player), Resume
-restarts it from where it stopped; Done, Stop and typed replies work as in chat pacing.
+an edit per beat. It is sent right after the set-up message, while the user gets into position,
+so that it is already on the phone when they tap Go: however busy the bot is (Telegram allows
+~30 messages/s per bot, so 100 notes sent at Go would take over 3 s), the first cue is the
+player starting. If it hasn't gone by then, Go sends it. The clock starts at Go; when the set's
+time is up the usual "Set N of M done?" follows. Pause stops the clock (the user pauses the
+player), Resume restarts it from where it stopped; Done, Stop and typed replies work as in chat.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -19,7 +23,7 @@ from handlers.context import Ctx
 from handlers.views import pacing_modes as views
 from handlers.voice import TrackSpec
 from handlers.workout import runtime
-from handlers.workout.output import edit
+from handlers.workout.output import edit, gate_open_at
 from handlers.workout.runtime import Guided, bump, phase_job, scaled, schedule
 
 log = logging.getLogger(__name__)
@@ -30,18 +34,57 @@ def voice_elapsed(rt: Guided) -> float:
     return max(0.0, (time.monotonic() - rt.t0) / runtime.TIME_SCALE)
 
 
-async def go_voice(context: Ctx, rt: Guided) -> bool:
-    """Send the set's voice note and start the clock; False if it couldn't be sent."""
+def track_spec(rt: Guided, index: int) -> TrackSpec:
+    """The voice track of one set of the session."""
+    return TrackSpec(rt.preset.key, rt.cadence, rt.slots[index].reps, "en")
+
+
+async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
+    """Send the voice note of set `index`; False (logged) if it couldn't be sent."""
     data = context.bot_data
-    slot = rt.slot
-    spec = TrackSpec(rt.preset.key, rt.cadence, slot.reps, "en")
+    slot = rt.slots[index]
     title = render.set_title(slot.number, slot.sets, slot.side)
-    caption = views.voice_caption(title, slot.reps)
+    # A second after the set-up message: Telegram allows about one message a second per chat.
+    await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
+    rt.last_out = time.monotonic()
     try:
-        await data.voice.send(context, data.storage, rt.chat_id, spec, caption)
-    except (TelegramError, OSError, RuntimeError) as exc:
+        await data.voice.send(
+            context,
+            data.storage,
+            rt.chat_id,
+            track_spec(rt, index),
+            views.voice_caption(title, slot.reps),
+        )
+    except (TelegramError, OSError, RuntimeError, ValueError) as exc:  # ValueError: content
         log.warning("voice note for chat %s failed: %s", rt.chat_id, exc)
         return False
+    rt.last_out = time.monotonic()
+    return True
+
+
+def send_note_ahead(context: Ctx, rt: Guided) -> None:
+    """At set-up: send the set's voice note in the background (not under the session's lock)."""
+    index = rt.index
+    task = context.application.create_task(
+        _send_note(context, rt, index), name=f"voice-note-{rt.user_id}"
+    )
+    rt.voice_note = (index, task)
+
+
+async def go_voice(context: Ctx, rt: Guided) -> bool:
+    """Start the clock of a voice-paced set (sending its note if it isn't out yet)."""
+    slot = rt.slot
+    sent = False
+    if rt.voice_note is not None and rt.voice_note[0] == rt.index:
+        # Still on its way: wait for it rather than send a second copy.
+        sent = await asyncio.shield(rt.voice_note[1])
+    if not sent:
+        sent = await _send_note(context, rt, rt.index)
+    if not sent:
+        return False
+    rt.voice_note = None
+    spec = track_spec(rt, rt.index)
+    title = render.set_title(slot.number, slot.sets, slot.side)
     bump(rt)
     rt.phase = "pacing"
     rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
