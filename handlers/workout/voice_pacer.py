@@ -23,7 +23,7 @@ from handlers.context import Ctx
 from handlers.views import pacing_modes as views
 from handlers.voice import TrackSpec
 from handlers.workout import runtime
-from handlers.workout.output import edit, gate_open_at
+from handlers.workout.output import edit
 from handlers.workout.runtime import Guided, bump, phase_job, scaled, schedule
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,7 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     data = context.bot_data
     slot = rt.slots[index]
     title = render.set_title(slot.number, slot.sets, slot.side)
-    # A second after the set-up message: Telegram allows about one message a second per chat.
-    await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
-    rt.last_out = time.monotonic()
+    # The outbox keeps it a second after the set-up message (Telegram's pace per chat).
     try:
         await data.voice.send(
             context,
@@ -58,7 +56,6 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     except (TelegramError, OSError, RuntimeError, ValueError) as exc:  # ValueError: content
         log.warning("voice note for chat %s failed: %s", rt.chat_id, exc)
         return False
-    rt.last_out = time.monotonic()
     return True
 
 
