@@ -174,7 +174,7 @@ async def _resume(context: Ctx, rt: Guided) -> None:
     bump(rt)
     rt.phase = "pacing"
     # Show the beat that was on screen when paused again (from half a second before it).
-    rt.shown_at = max(0.0, rt.shown_at) - 0.5
+    rt.shown_at = max(0.0, rt.seen_at) - 0.5
     rt.rebase = True
     await advance(context, rt)
 
@@ -185,7 +185,7 @@ async def _skip_rest(context: Ctx, rt: Guided) -> None:
 
 
 def _rep_on_screen(rt: Guided) -> int:
-    shown = [b for b in rt.beats if b.at_s <= rt.shown_at]
+    shown = [b for b in rt.beats if b.at_s <= rt.seen_at]
     return shown[-1].rep if shown else 1
 
 

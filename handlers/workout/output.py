@@ -21,34 +21,52 @@ log = logging.getLogger(__name__)
 
 
 def edit(
-    context: Ctx, rt: Guided, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    context: Ctx,
+    rt: Guided,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    beat_at: float | None = None,
 ) -> None:
     """Hand the outbox a new screen for a message; a failure is logged, and the session goes on.
 
-    The send priority is the caller's (sending_as): pacing jobs mark theirs PACING.
+    The send priority is the caller's (sending_as): pacing jobs mark theirs PACING. A beat's
+    screen (`beat_at`) that reaches the chat becomes rt.seen_at.
     """
     if rt.silenced:
         return
     task = asyncio.get_running_loop().create_task(
-        _send_edit(context, rt, message_id, text, markup), name=f"wk-edit-{rt.user_id}"
+        _send_edit(context, rt, message_id, text, markup, beat_at), name=f"wk-edit-{rt.user_id}"
     )
     rt.edits.add(task)
     task.add_done_callback(rt.edits.discard)
 
 
 async def edit_now(
-    context: Ctx, rt: Guided, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    context: Ctx,
+    rt: Guided,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    beat_at: float | None = None,
 ) -> None:
     """Like edit(), but return only once the screen is showing (or the edit failed)."""
     if not rt.silenced:
-        await _send_edit(context, rt, message_id, text, markup)
+        await _send_edit(context, rt, message_id, text, markup, beat_at)
 
 
 async def _send_edit(
-    context: Ctx, rt: Guided, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    context: Ctx,
+    rt: Guided,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    beat_at: float | None,
 ) -> None:
     try:
-        await context.bot.edit_message_text(
+        result = await context.bot.edit_message_text(
             text, chat_id=rt.chat_id, message_id=message_id, reply_markup=markup
         )
     except Forbidden:
@@ -56,6 +74,10 @@ async def _send_edit(
     except TelegramError as exc:
         # The user may have deleted the message, or Telegram kept failing: pacing goes on.
         log.warning("edit in chat %s failed: %s", rt.chat_id, exc)
+        return
+    # A Message is what Telegram answers; the outbox answers True for an edit it superseded.
+    if beat_at is not None and isinstance(result, Message):
+        rt.seen_at = beat_at
 
 
 def _blocked(context: Ctx, rt: Guided) -> None:

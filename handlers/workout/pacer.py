@@ -74,7 +74,7 @@ async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> 
     rt.index = index
     rt.next_index = None
     rt.phase = "setup"
-    rt.shown_at = -1.0
+    rt.shown_at = rt.seen_at = -1.0
     rt.intro = intro
     rt.attempts = 0
     await _send_setup(context, rt)
@@ -140,7 +140,7 @@ async def go(context: Ctx, rt: Guided) -> None:
     bump(rt)
     rt.phase = "pacing"
     rt.beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
-    rt.shown_at = -1.0
+    rt.shown_at = rt.seen_at = -1.0
     rt.rebase = True
     await advance(context, rt)
 
@@ -173,10 +173,10 @@ async def advance(context: Ctx, rt: Guided) -> None:
         # The set starts (or resumes) when the user can see it, however busy the bot is.
         rt.rebase = False
         if rt.message_id is not None:
-            await edit_now(context, rt, rt.message_id, text, keyboard)
+            await edit_now(context, rt, rt.message_id, text, keyboard, beat_at=beat.at_s)
         rt.t0 = time.monotonic() - scaled(beat.at_s)
     elif rt.message_id is not None:
-        edit(context, rt, rt.message_id, text, keyboard)
+        edit(context, rt, rt.message_id, text, keyboard, beat_at=beat.at_s)
     if rt.message_id is not None:
         for observer in runtime.beat_observers:
             observer(rt.chat_id, rt.message_id, rt.t0 + scaled(beat.at_s), text)

@@ -71,7 +71,8 @@ class Guided:
     phase: Phase = "setup"
     message_id: int | None = None  # the current set's message
     beats: tuple[Beat, ...] = ()  # the current set's timeline
-    shown_at: float = -1.0  # at_s of the beat on screen; the next beat is later than this
+    shown_at: float = -1.0  # at_s of the beat handed over; the next beat is later than this
+    seen_at: float = -1.0  # at_s of the beat last delivered (a queued one may be superseded)
     rebase: bool = False  # start (or resume) the set's clock when its next beat is shown
     t0: float = 0.0  # monotonic time of the set's second 0
     rest_until: float = 0.0

@@ -101,7 +101,7 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
 
 def pause_voice(rt: Guided) -> None:
     """Stop the clock where the player is (the caller bumps and shows the paused screen)."""
-    rt.shown_at = voice_elapsed(rt)
+    rt.shown_at = rt.seen_at = voice_elapsed(rt)
 
 
 async def resume_voice(context: Ctx, rt: Guided) -> None:
