@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -28,6 +27,8 @@ from storage import Storage
 from transport.inbox import Inbox
 from transport.outbox import Outbox
 from transport.serving import serve
+from web.miniapp import miniapp_routes
+from web.webhook import webhook_secret
 
 __all__ = [
     "ConfigError",
@@ -100,22 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"medial coach: cannot load the coaching content: {exc}", file=sys.stderr)
         return 2
     setup_logging(
-        settings.log_level, settings.token, settings.webhook_secret, log_format=settings.log_format
+        settings.log_level,
+        settings.token,
+        webhook_secret(settings),
+        log_format=settings.log_format,
     )
     application = build_application(settings, program=program)
     log.info("starting; database %s", settings.database_path)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-        log.info("stopped")
-        return 0
-    code = asyncio.run(serve(application, settings))
+    try:
+        code = asyncio.run(serve(application, settings, miniapp_routes(application, settings)))
+    except Exception:
+        log.critical("stopped by an unexpected error", exc_info=True)
+        return 1
     log.info("stopped")
     return code
 

@@ -114,7 +114,7 @@ async def run_demo(
     """The chat until the user leaves (0) or the bot stops on its own (1)."""
     loop = asyncio.get_running_loop()
     stop_bot = asyncio.Event()
-    bot_task = asyncio.create_task(serve(application, settings, stop_bot), name="bot")
+    bot_task = asyncio.create_task(serve(application, settings, stop=stop_bot), name="bot")
     view = ChatView(server, server.user(DEMO_USER_ID, DEMO_USER_NAME), screen, files)
     fd = sys.stdin.fileno()
     demo = Demo(view, LineEditor(), fd)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import multiprocessing
+import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,6 +158,46 @@ def _day(moment: datetime) -> str:
     return f"{moment.day} {moment:%b}"
 
 
+# Drawing holds the interpreter for about 0.3 s (a thread would still stall every other user's
+# reply on the GIL), so charts are drawn in a worker process, started at the first /progress.
+_pool: ProcessPoolExecutor | None = None
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # spawn, not fork: forking a process that runs the database thread and the event loop
+        # can copy a held lock into the child.
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
 async def progress_chart(points: Sequence[ChartPoint], legs: str, text: ChartText) -> bytes:
-    """Render the chart in a worker thread so the event loop keeps serving other users."""
-    return await asyncio.to_thread(render_png, list(points), legs, text)
+    """Render the chart in the worker process so the event loop keeps serving other users."""
+    pool = _executor()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(
+            pool, render_png, list(points), legs, text
+        )
+    except BrokenProcessPool:
+        # The worker died (e.g. killed for memory): the next chart starts a fresh one.
+        await shutdown()
+        raise
+
+
+def pool_started() -> bool:
+    """Whether the chart process is running (it starts with the first chart)."""
+    return _pool is not None
+
+
+async def worker_pid() -> int:
+    """The process id of the chart process (starting it if needed)."""
+    return await asyncio.get_running_loop().run_in_executor(_executor(), os.getpid)
+
+
+async def shutdown() -> None:
+    """Stop the chart process, if it was started (application shutdown)."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)

@@ -10,7 +10,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
-from handlers import reminders, render, workout
+from handlers import chart, reminders, render, workout
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, BotData, Any]
 Publish = Callable[[App], Awaitable[object]]
 
-RETRY_FIRST_S = 30.0
+RETRY_FIRST_S = 5.0
 RETRY_MAX_S = 3600.0
 
 
@@ -68,5 +68,6 @@ async def on_startup(application: App) -> None:
 
 
 async def on_shutdown(application: App) -> None:
-    """Close storage (checkpointing the WAL)."""
+    """Close storage (checkpointing the WAL) and stop the chart process."""
     await application.bot_data.storage.close()
+    await chart.shutdown()

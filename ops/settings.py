@@ -16,6 +16,8 @@ from handlers.context import system_clock
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = "data/medial.sqlite3"
+DEFAULT_WEBHOOK_PORT = 8443
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TOKEN_PATTERN = re.compile(r"^[0-9]{3,20}:[A-Za-z0-9_-]{30,100}$")
 HOW_TO_GET_A_TOKEN = (
     "Set TELEGRAM_BOT_TOKEN to your bot's token (talk to @BotFather in Telegram, send /newbot, "
@@ -36,7 +38,10 @@ class Settings:
     database_path: Path = Path(DEFAULT_DATABASE_PATH)
     webhook_url: str = ""
     webhook_secret: str = ""
-    port: int = 8443
+    # The web server (webhook, /healthz, /metrics) listens on HOST:PORT; with no PORT it runs
+    # only in webhook mode, on DEFAULT_WEBHOOK_PORT.
+    host: str = "0.0.0.0"
+    port: int | None = None
     log_level: str = "INFO"
     log_format: str = "text"
     # Test hooks: a fake start time for the clock (ISO, UTC) and the reminder tick interval.
@@ -59,9 +64,15 @@ class Settings:
         log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
         if log_format not in ("text", "json"):
             raise ConfigError(f"LOG_FORMAT must be text or json, not {log_format!r}.")
-        port_text = env.get("PORT", "8443").strip() or "8443"
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        port_text = env.get("PORT", "").strip()
+        if port_text and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
             raise ConfigError(f"PORT must be a number from 1 to 65535, not {port_text!r}.")
+        webhook_secret = env.get("WEBHOOK_SECRET", "").strip()
+        if webhook_secret and not WEBHOOK_SECRET_PATTERN.match(webhook_secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                "(Telegram's rule), or unset to derive one from the token."
+            )
         clock_text = env.get("MEDIAL_CLOCK_START", "").strip()
         try:
             clock_start = datetime.fromisoformat(clock_text) if clock_text else None
@@ -79,8 +90,9 @@ class Settings:
             api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL,
             database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
             webhook_url=env.get("WEBHOOK_URL", "").strip(),
-            webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
-            port=int(port_text),
+            webhook_secret=webhook_secret,
+            host=env.get("HOST", "").strip() or "0.0.0.0",
+            port=int(port_text) if port_text else None,
             log_level=level,
             log_format=log_format,
             clock_start=clock_start,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.facts import FactsMixin
+from storage.health import HealthMixin
 from storage.inbox import InboxMixin
 from storage.progress import ProgressMixin
 from storage.records import FOREVER, UserRecord
@@ -27,6 +28,7 @@ class Storage(
     ProgressMixin,
     VoiceMixin,
     InboxMixin,
+    HealthMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -108,31 +108,28 @@ async def test_partial_session_today_leaves_nothing_due(tmp_path: Path) -> None:
         assert "Last pain: not rated yet" in caption
 
 
-async def test_chart_is_drawn_off_the_event_loop(tmp_path: Path, monkeypatch) -> None:
-    threads: list[str] = []
-    real = chart.render_png
-
-    def spy(points, legs, text):
-        threads.append(threading.current_thread().name)
-        assert [p.local_date for p in points] == [nov(22), nov(24)]
-        assert [p.reps_left for p in points] == [30, 28]
-        return real(points, legs, text)
-
-    monkeypatch.setattr(chart, "render_png", spy)
+async def test_chart_is_drawn_in_another_process(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat()
         await onboard(chat)
         await add_session(kit.storage, 42, nov(22))
         await add_session(kit.storage, 42, nov(24), reps=[10, 10, 8])
-        await chat.send("/progress")
-    assert threads and threads[0] != threading.main_thread().name
+        assert not chart.pool_started()
+        sent = await chat.send("/progress")
+        assert chart.pool_started()
+        assert await chart.worker_pid() != os.getpid()
+    photo = sent[-1].photo
+    assert sent[-1].method == "sendPhoto" and photo is not None
+    assert png_size(photo) == (1200, 750)
+    # Application shutdown stopped the process.
+    assert not chart.pool_started()
 
 
 async def test_chart_failure_still_sends_the_figures(tmp_path: Path, monkeypatch) -> None:
-    def broken(points, legs, text):
+    async def broken(points, legs, text):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(chart, "render_png", broken)
+    monkeypatch.setattr(chart, "progress_chart", broken)
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat()
         await onboard(chat)

@@ -74,6 +74,8 @@ class Inbox:
         self._closing = False
         self.handled: Counter[str] = Counter()
         self.on_handled: list[HandledHook] = []
+        # Why updates are not arriving (None: they are); the poller or the webhook sets it.
+        self.feed_problem: Callable[[], str | None] = lambda: "not receiving updates yet"
 
     @property
     def _storage(self) -> InboxMixin:

@@ -61,16 +61,25 @@ class Poller:
         self._stopping = False
         self._stopped = asyncio.Event()
         self._fetch: asyncio.Future[tuple[Update, ...]] | None = None
-        self.last_ok: float | None = None
+        self._started: float | None = None
+        self.last_error: str | None = None
         self.token_rejected = False
 
-    def alive(self) -> bool:
-        """Whether getUpdates succeeded recently (within a long poll and a margin)."""
-        return (
-            not self._stopping
-            and self.last_ok is not None
-            and time.monotonic() - self.last_ok < self._timeout + 30
-        )
+    def problem(self) -> str | None:
+        """Why updates are not flowing (None while getUpdates succeeds within a long poll)."""
+        if self._stopping:
+            return "stopping"
+        if self.token_rejected:
+            return "Telegram rejected the token"
+        if self.last_error is not None:
+            return f"getUpdates failing: {self.last_error}"
+        if self._started is None:
+            return "not polling yet"
+        # A long poll answers within its timeout; a request older than that is stuck.
+        waiting = time.monotonic() - self._started
+        if waiting > self._timeout + 30:
+            return f"getUpdates unanswered for {waiting:.0f} s"
+        return None
 
     def stop(self) -> None:
         """Stop after the current step; an in-flight long poll is abandoned (nothing confirmed)."""
@@ -85,6 +94,7 @@ class Poller:
         failures = 0
         while not self._stopping:
             try:
+                self._started = time.monotonic()
                 self._fetch = asyncio.ensure_future(
                     self._bot.get_updates(
                         offset=offset,
@@ -110,6 +120,7 @@ class Poller:
                 continue
             except Conflict:
                 failures += 1
+                self.last_error = "another process polls this bot (409)"
                 log.warning(
                     "getUpdates: another process polls this bot at %s (409); retry %d",
                     self._where,
@@ -119,6 +130,7 @@ class Poller:
                 continue
             except TelegramError as exc:
                 failures += 1
+                self.last_error = describe(exc)
                 delay = backoff(failures)
                 log.warning(
                     "getUpdates failed at %s (%s); retry %d in %.0f s",
@@ -132,7 +144,7 @@ class Poller:
             if failures:
                 log.info("getUpdates works again at %s", self._where)
             failures = 0
-            self.last_ok = time.monotonic()
+            self.last_error = None
             if not updates:
                 continue
             raws = [update.to_dict() for update in updates]
