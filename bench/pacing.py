@@ -95,7 +95,7 @@ async def run(users: int, reps: int, folder: Path) -> Figures:
     observed: list[tuple[int, int, float, str]] = []
     workout.beat_observers.append(lambda *seen: observed.append(seen))
     stop = asyncio.Event()
-    serving = asyncio.create_task(serve(app, settings, stop))
+    serving = asyncio.create_task(serve(app, settings, stop=stop))
     try:
         await wait(lambda: app.running, 30)
         storage = app.bot_data.storage
