@@ -37,13 +37,14 @@ class ChatView:
 
     def refresh(self) -> None:
         """Show messages sent, edited or deleted since the last look, and callback answers."""
+        # Answers first: the bot answers a press before it sends what the press asked for.
+        self._toasts()
         mark = self.user.mark()
         if mark != self._seq:
             self._seq = mark
             self._changed = time.monotonic()
             for message in self.user.messages(include_deleted=True):
                 self._show(message)
-        self._toasts()
 
     def quiet_for(self) -> float:
         """Seconds since the chat last changed (or touch() was called)."""
@@ -82,8 +83,8 @@ class ChatView:
             self.screen.redraw(self._lines(message), owner=key)
         elif message.text == before[0] and not message.buttons:
             pass  # an older message lost its buttons: nothing to read there
-        elif not button_keys(message):
-            # Further up the screen: one line, so the conversation below stays readable.
+        elif not button_keys(message) and _only_removed(before[0], message.text):
+            # Lines taken away (a rest countdown tidied up): one line keeps the chat readable.
             self.screen.block([edited_note(message, self.screen.columns, self.screen.color)])
         else:
             self._reprinted.add(key)
@@ -179,3 +180,9 @@ class ChatView:
         shown = f"📍 location {latitude:g}, {longitude:g}"
         self.screen.block([you_line(shown, self.screen.color)])
         self.user.send_location(latitude, longitude)
+
+
+def _only_removed(before: str, after: str) -> bool:
+    """Whether every line of `after` was already in `before` (the edit only took lines away)."""
+    old_lines = set(before.splitlines())
+    return all(line in old_lines for line in after.splitlines())

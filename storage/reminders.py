@@ -13,8 +13,9 @@ from storage.users import user_from_row
 
 LedgerKind = Literal["daily", "snooze"]
 # claimed: about to be sent, or the outcome is unknown (crash or timeout: it may have arrived);
-# sent: Telegram accepted it; failed: Telegram refused it; dropped: fell due while the bot was down.
-LedgerStatus = Literal["claimed", "sent", "failed", "dropped"]
+# sent: Telegram accepted it; failed: Telegram refused it; dropped: fell due while the bot was down
+# (or a retry was no longer wanted); retry: certainly not delivered, tried again at retry_utc.
+LedgerStatus = Literal["claimed", "sent", "failed", "dropped", "retry"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,18 @@ class LedgerRow:
     kind: LedgerKind
     claimed_utc: datetime
     status: str
+
+
+@dataclass(frozen=True)
+class RetryRow:
+    """A reminder waiting to be tried again."""
+
+    user_id: int
+    local_date: date
+    kind: LedgerKind
+    claimed_utc: datetime
+    attempts: int
+    retry_utc: datetime
 
 
 class RemindersMixin:
@@ -147,3 +160,64 @@ class RemindersMixin:
                 " WHERE user_id = ? AND next_reminder_utc = ?",
                 (utc_text(until), user_id, utc_text(due)),
             )
+
+    # --- delivery retries ---------------------------------------------------------------------
+
+    async def due_reminder_retries(self, now: datetime, limit: int) -> list[RetryRow]:
+        """Reminders waiting to be tried again whose time has come, earliest first."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, local_date, kind, claimed_utc, attempts, retry_utc"
+            " FROM reminder_ledger WHERE retry_utc <= ? AND status = 'retry'"
+            " ORDER BY retry_utc LIMIT ?",
+            (utc_text(now), limit),
+        )
+        return [
+            RetryRow(
+                user_id=row["user_id"],
+                local_date=date.fromisoformat(row["local_date"]),
+                kind=row["kind"],
+                claimed_utc=cast(datetime, parse_utc(row["claimed_utc"])),
+                attempts=row["attempts"],
+                retry_utc=cast(datetime, parse_utc(row["retry_utc"])),
+            )
+            for row in rows
+        ]
+
+    async def schedule_reminder_retry(
+        self, user_id: int, day: date, kind: LedgerKind, at: datetime
+    ) -> None:
+        """Keep a reminder that was certainly not delivered, to be tried again at `at`."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE reminder_ledger SET status = 'retry', retry_utc = ?"
+                " WHERE user_id = ? AND local_date = ? AND kind = ?"
+                " AND status IN ('claimed', 'retry')",
+                (utc_text(at), user_id, day.isoformat(), kind),
+            )
+
+    async def claim_reminder_retry(
+        self, user_id: int, day: date, kind: LedgerKind, retry_utc: datetime
+    ) -> bool:
+        """Take a waiting retry for one more attempt; False if another tick took it first."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE reminder_ledger SET status = 'claimed', retry_utc = NULL,"
+                " attempts = attempts + 1"
+                " WHERE user_id = ? AND local_date = ? AND kind = ? AND status = 'retry'"
+                " AND retry_utc = ?",
+                (user_id, day.isoformat(), kind, utc_text(retry_utc)),
+            )
+            return cursor.rowcount == 1
+
+    async def end_reminder_retry(
+        self, user_id: int, day: date, kind: LedgerKind, retry_utc: datetime
+    ) -> bool:
+        """Give up a waiting retry (past the cut-off, or no longer wanted): status dropped."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE reminder_ledger SET status = 'dropped', retry_utc = NULL"
+                " WHERE user_id = ? AND local_date = ? AND kind = ? AND status = 'retry'"
+                " AND retry_utc = ?",
+                (user_id, day.isoformat(), kind, utc_text(retry_utc)),
+            )
+            return cursor.rowcount == 1

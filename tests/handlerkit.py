@@ -18,6 +18,7 @@ from telegram.request import BaseRequest, RequestData
 
 import bot
 from handlers.lifecycle import on_shutdown, on_startup
+from transport.failures import Backoff
 
 TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Medial coach", "username": "medial_bot"}
@@ -309,6 +310,7 @@ class Kit:
         # tests' business (tests/test_outbox.py), and here it would only slow them down.
         self.app.bot_data.outbox.chat_interval_s = 0.0
         self.app.bot_data.outbox.rate = 10_000.0
+        self.app.bot_data.outbox.backoff = Backoff(base_s=0.01, cap_s=0.05)
         self.last_update_id = 0
 
     def now(self) -> datetime:

@@ -39,7 +39,6 @@ async def quiet(kit: Kit) -> Dispatcher:
     worker = reminders.dispatcher(kit.app)
     while worker.busy:  # noqa: ASYNC110 - a plain flag, polled briefly
         await asyncio.sleep(0.01)
-    worker.retry_delays_s = (0.01, 0.01)
     return worker
 
 
@@ -480,8 +479,7 @@ async def test_overlapping_drains_send_each_reminder_once(tmp_path: Path) -> Non
             await onboard(kit.chat(user_id, f"U{user_id}"))
         worker = await quiet(kit)
         # A second dispatcher stands in for an overlapping tick in another process.
-        other = Dispatcher(kit.app, rate=1000.0)
-        worker.pacer = reminders.Pacer(1000.0)
+        other = Dispatcher(kit.app)
         kit.set_now(DUE + timedelta(seconds=5))
         reports: tuple[DrainReport, ...] = await asyncio.gather(
             worker.drain(), other.drain(), worker.drain()

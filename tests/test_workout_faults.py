@@ -32,7 +32,7 @@ def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def quick_retries(kit: Kit) -> None:
     """The outbox's retries of a 5xx in milliseconds rather than seconds (same count)."""
-    kit.app.bot_data.outbox._backoff = Backoff(base_s=0.001, cap_s=0.01)
+    kit.app.bot_data.outbox.backoff = Backoff(base_s=0.001, cap_s=0.01)
 
 
 def fail_when(kit: Kit, decide: Callable[[str, dict[str, Any]], int | None]) -> list[str]:

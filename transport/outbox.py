@@ -101,7 +101,7 @@ class Outbox(BaseRateLimiter[int]):
         self._clock = clock
         self._sleep = sleep
         self._rand = rand
-        self._backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff()
         self._attempts = attempts
         self._broadcast_attempts = broadcast_attempts
         self._max_waits = max_waits
@@ -221,7 +221,7 @@ class Outbox(BaseRateLimiter[int]):
                     attempt += 1
                     if attempt < self._attempts:
                         self._count(priority, "retried")
-                        await self._sleep(self._backoff.delay(attempt, self._rand))
+                        await self._sleep(self.backoff.delay(attempt, self._rand))
                         continue
                 if kind is Verdict.BLOCKED and isinstance(chat, int):
                     await self._blocked(chat, exc)
@@ -361,7 +361,7 @@ class Outbox(BaseRateLimiter[int]):
                 self._broadcast_attempts if op.priority is Priority.BROADCAST else self._attempts
             )
             if op.attempts < limit:
-                op.not_before = self._clock() + self._backoff.delay(op.attempts, self._rand)
+                op.not_before = self._clock() + self.backoff.delay(op.attempts, self._rand)
                 self._count(op.priority, "retried")
                 self._requeue(op, chat)
                 return
@@ -370,9 +370,10 @@ class Outbox(BaseRateLimiter[int]):
             self._settle(op, True, "unchanged")
             return
         elif kind is Verdict.BLOCKED:
-            self._fail(op, exc, "blocked")
+            # The caller hears of it once the user is marked inactive.
             if isinstance(op.chat, int):
                 await self._blocked(op.chat, exc)
+            self._fail(op, exc, "blocked")
             return
         self._fail(op, exc, "maybe" if kind is Verdict.MAYBE else "failed")
 
