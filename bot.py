@@ -23,7 +23,8 @@ from handlers.lifecycle import on_shutdown, on_startup
 from handlers.voice import VoiceTracks
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
-from storage import Storage
+from storage import Storage, StorageError
+from storage.db import preflight
 from transport.inbox import Inbox
 from transport.outbox import Outbox
 from transport.serving import serve
@@ -83,9 +84,14 @@ def build_application(
     return application
 
 
+def environment() -> dict[str, str]:
+    """The process environment over an optional ./.env file (the only read of os.environ)."""
+    return {**read_dotenv(Path(".env")), **os.environ}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the bot (long polling, or a webhook when WEBHOOK_URL is set); --demo runs the demo."""
-    env = {**read_dotenv(Path(".env")), **os.environ}
+    env = environment()
     args = sys.argv[1:] if argv is None else argv
     if "--demo" in args:
         from fakeapi.demo import main as demo_main
@@ -106,10 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         webhook_secret(settings),
         log_format=settings.log_format,
     )
+    try:
+        # Before going online: a bad database stops the bot with one line, not a retry loop.
+        preflight(settings.database_path)
+    except StorageError as exc:
+        print(f"medial coach: {exc}", file=sys.stderr)
+        return 1
     application = build_application(settings, program=program)
     log.info("starting; database %s", settings.database_path)
     try:
         code = asyncio.run(serve(application, settings, miniapp_routes(application, settings)))
+    except StorageError as exc:  # one line naming the file and the cause
+        print(f"medial coach: {exc}", file=sys.stderr)
+        return 1
     except Exception:
         log.critical("stopped by an unexpected error", exc_info=True)
         return 1

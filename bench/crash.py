@@ -42,6 +42,7 @@ class Tally:
     duplicated: int = 0
     trials: int = 0
     restart_s: list[float] = field(default_factory=list)
+    stop_s: list[float] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         """Add another trial's counts."""
@@ -49,6 +50,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.trials += other.trials
         self.restart_s += other.restart_s
+        self.stop_s += other.stop_s
 
     def line(self) -> str:
         """The figures on one line."""
@@ -96,8 +98,9 @@ def run_trial(
     repo: Path = REPO_ROOT,
     log_dir: Path,
     settle_s: float = 60.0,
+    term: bool = False,
 ) -> Tally:
-    """One trial: burst, kill -9 at a random point, restart, settle, count."""
+    """One trial: burst, kill -9 (or SIGTERM) at a random point, restart, settle, count."""
     seed_users(db, user_ids)
     users = [server.user(uid, f"U{uid}") for uid in user_ids]
     env = {"LOG_LEVEL": "INFO"}
@@ -114,7 +117,12 @@ def run_trial(
         if time.monotonic() > deadline:
             break
         time.sleep(0.005)
-    first.kill()
+    stop_s = None
+    if term:
+        code, stop_s = first.stop(timeout=30)
+        assert code == 0, f"exit code {code} after SIGTERM"
+    else:
+        first.kill()
     began = time.monotonic()
     second = BotProcess(server, db, env, cwd=repo, log_path=log_dir / "crash-second.log")
     second.start()
@@ -133,7 +141,10 @@ def run_trial(
             break  # nothing more is coming
         time.sleep(0.05)
     second.stop(timeout=30)
-    return count(server, db, user_ids, dones, restart_s)
+    tally = count(server, db, user_ids, dones, restart_s)
+    if stop_s is not None:
+        tally.stop_s.append(stop_s)
+    return tally
 
 
 def count(
@@ -167,7 +178,9 @@ def _quiet_fake_server() -> None:
         server_class.handle_error = lambda self, request, client_address: None
 
 
-def run(users: int, dones: int, trials: int, seed: int, repo: Path, workdir: Path) -> Tally:
+def run(
+    users: int, dones: int, trials: int, seed: int, repo: Path, workdir: Path, term: bool = False
+) -> Tally:
     """`trials` trials on one database and one fake server; prints a line per trial."""
     _quiet_fake_server()
     rng = random.Random(seed)
@@ -178,7 +191,7 @@ def run(users: int, dones: int, trials: int, seed: int, repo: Path, workdir: Pat
     try:
         for trial in range(trials):
             ids = [100_000 * (trial + 1) + i for i in range(users)]
-            result = run_trial(server, db, ids, dones, rng, repo=repo, log_dir=workdir)
+            result = run_trial(server, db, ids, dones, rng, repo=repo, log_dir=workdir, term=term)
             total.add(result)
             print(f"trial {trial + 1:>2}: {result.line()}", flush=True)
     finally:
@@ -194,17 +207,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repo", type=Path, default=REPO_ROOT, help="checkout whose bot.py runs")
+    parser.add_argument("--term", action="store_true", help="SIGTERM instead of kill -9")
     args = parser.parse_args(argv)
+    how = "SIGTERM" if args.term else "kill -9"
     print(
-        f"== crash: {args.users} users x {args.dones} 'done', kill -9 mid-burst, "
+        f"== crash: {args.users} users x {args.dones} 'done', {how} mid-burst, "
         f"{args.trials} trials ({args.repo})"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        total = run(args.users, args.dones, args.trials, args.seed, args.repo, Path(tmp))
+        total = run(args.users, args.dones, args.trials, args.seed, args.repo, Path(tmp), args.term)
     restart = sorted(total.restart_s)
     print(f"total: {total.line()}")
     if restart:
         print(f"restart to first getUpdates: median {restart[len(restart) // 2]:.2f} s")
+    if total.stop_s:
+        print(f"SIGTERM to exit: max {max(total.stop_s):.2f} s")
     return 0
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
-
-from coach.schedule import due_days
 
 Difficulty = Literal["easy", "right", "hard"]
 
@@ -26,6 +24,7 @@ class SessionFacts:
     sets_planned: int
     pain: int | None  # 0..10 from the end-of-session check; None if not answered
     difficulty: Difficulty | None
+    in_progress: bool = False  # today's session, still open
 
     def __post_init__(self) -> None:
         if self.reps_left < 0 or self.reps_right < 0:
@@ -63,6 +62,7 @@ class Progress:
     reps_right_per_session: float | None
     last_pain: int | None  # from the most recent session that has a pain score
     series: tuple[ChartPoint, ...]  # one point per session, oldest first
+    sessions_open: int = 0  # of sessions_partial: still in progress
 
     @property
     def sessions_total(self) -> int:
@@ -84,8 +84,58 @@ def training_days_done(sessions: Sequence[SessionFacts]) -> list[date]:
     return sorted({s.local_date for s in sessions if s.complete})
 
 
-def progress(sessions: Sequence[SessionFacts], first_day: date, today: date) -> Progress:
-    """Progress figures as of the local date `today`, for a user onboarded on `first_day`."""
+def off_days(pauses: Iterable[tuple[date, date | None]], first: date, last: date) -> set[date]:
+    """The local days in [first, last] covered by pauses [start, end) (end None: still running)."""
+    days: set[date] = set()
+    for start, end in pauses:
+        day = max(start, first)
+        stop = last + timedelta(days=1) if end is None else min(end, last + timedelta(days=1))
+        while day < stop:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def due_days(
+    first_day: date,
+    done_days: Iterable[date],
+    start: date,
+    end: date,
+    off: Collection[date] = (),
+) -> list[date]:
+    """The local dates in [start, end] on which a session was due, given sessions done.
+
+    Every other day, counted from the last completed session: from the day one falls due, each
+    day is due until a session is done (a missed day is followed by a reminder the next day).
+    A day in `off` (paused, safety-paused, stopped or skipped) is not due; the next day that is
+    not off is. A session done on any day counts, and the count restarts from it.
+    """
+    done = set(done_days)
+    out: list[date] = []
+    next_due = first_day
+    day = first_day
+    while day <= end:
+        if day in done:
+            if day >= next_due and day >= start:
+                out.append(day)
+            next_due = day + timedelta(days=2)
+        elif day >= next_due and day not in off and day >= start:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def progress(
+    sessions: Sequence[SessionFacts],
+    first_day: date,
+    today: date,
+    off: Collection[date] = (),
+) -> Progress:
+    """Progress figures as of the local date `today`, for a user onboarded on `first_day`.
+
+    `off` holds the days the user was not due (pauses, the safety pause, skipped days): they
+    neither count against adherence nor break a streak.
+    """
     ordered = chronological(sessions)
     done = training_days_done(ordered)
     done_set = set(done)
@@ -96,7 +146,7 @@ def progress(sessions: Sequence[SessionFacts], first_day: date, today: date) -> 
 
     window_start = max(first_day, today - timedelta(days=ADHERENCE_WINDOW_DAYS - 1))
     due_window = (
-        [d for d in due_days(first_day, done, window_start, today) if not open_today(d)]
+        [d for d in due_days(first_day, done, window_start, today, off) if not open_today(d)]
         if window_start <= today
         else []
     )
@@ -105,10 +155,10 @@ def progress(sessions: Sequence[SessionFacts], first_day: date, today: date) -> 
 
     # The streak walks every training day up to today: a day with a complete session extends it
     # (even an extra one that wasn't due, so training daily is never worse than every other day),
-    # a due day without one breaks it.
+    # a due day without one breaks it. Paused and skipped days are not due, so never break it.
     current = best = 0
     if first_day <= today:
-        due_all = due_days(first_day, done, first_day, today)
+        due_all = due_days(first_day, done, first_day, today, off)
         for day in sorted({*due_all, *(d for d in done if first_day <= d <= today)}):
             if open_today(day):
                 continue
@@ -133,4 +183,5 @@ def progress(sessions: Sequence[SessionFacts], first_day: date, today: date) -> 
         reps_right_per_session=right_total / count if count else None,
         last_pain=pains[-1] if pains else None,
         series=tuple(ChartPoint(s.local_date, s.reps_left, s.reps_right, s.pain) for s in ordered),
+        sessions_open=sum(1 for s in ordered if s.in_progress),
     )

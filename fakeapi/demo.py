@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -169,6 +170,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     files = data / "demo-files"
     db, log_path = data / "demo.sqlite3", data / "demo.log"
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")  # emoji on a terminal that isn't UTF-8
     color = interactive and not args.no_color and "NO_COLOR" not in env
     # Update ids continue from the clock so a database from an earlier demo run never
     # mistakes new updates for ones it has already handled.

@@ -218,7 +218,8 @@ def render_message(
     saved_as: str | None = None,
 ) -> list[str]:
     """The screen lines of one bot message: prefix, text, file placeholder, buttons."""
-    inner = max(min(width - len(INDENT) - 1, MAX_TEXT_WIDTH), 20)
+    # A few columns spare: terminals draw some emoji wider than Unicode's tables say.
+    inner = max(min(width - len(INDENT) - 4, MAX_TEXT_WIDTH), 20)
     body: list[str] = []
     if message.kind != "text":
         body.append(paint(file_line(message, saved_as), DIM, color))

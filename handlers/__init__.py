@@ -34,6 +34,7 @@ def register_handlers(application: App) -> None:
         pacing_mode,
         privacy,
         progress,
+        recap,
         reminders,
         safety,
         settings,
@@ -79,6 +80,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("resume", reminders.resume))
     add(CommandHandler("schedule", reminders.schedule_command))
     add(CommandHandler("stop", reminders.stop))
+    add(CommandHandler("recap", recap.recap_command))
     add(CallbackQueryHandler(reminders.reminder_button, pattern=matches(callbacks.REMIND)))
     add(ChatMemberHandler(blocked.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 

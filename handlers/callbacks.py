@@ -176,7 +176,7 @@ WORKOUT: Final = (
     shape("wk", "diff", ID, one_of("easy", "right", "hard")),
     shape("wk", "new", Int(0, 0)),
 )
-START_NOW: Final = (shape("workout", "start"),)
+START_NOW: Final = (shape("workout", one_of("start", "anyway")),)
 CONSENT: Final = (shape("consent", one_of("yes", "no")),)
 CHOICE: Final = (
     # Settings fields; onboarding.apply_choice checks each value against what it means.

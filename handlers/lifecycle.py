@@ -10,7 +10,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
-from handlers import chart, reminders, render, workout
+from handlers import chart, recap, reminders, render, workout
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ async def on_startup(application: App) -> None:
     # Sessions a restart interrupted are closed first, then reminders catch up and tick.
     await workout.on_startup(application)
     await reminders.start(application)
+    await recap.start(application)
 
     log.info("ready: %d users", await data.storage.count_users())
 

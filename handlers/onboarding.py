@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from coach import schedule, zones
@@ -13,7 +15,10 @@ from handlers import render
 from handlers.context import Ctx
 from handlers.planning import local_today, next_training_day, reschedule
 from handlers.views import pacing_modes
+from handlers.views import state as state_view
 from storage.records import UserRecord
+
+log = logging.getLogger(__name__)
 
 PROGRAM_SLUG = "medial"
 STEPS = ("preset", "legs", "timezone", "time", "done")
@@ -37,6 +42,8 @@ async def start(update: Update, context: Ctx) -> None:
     now = data.now()
     if not user.active or not user.reminders_on:
         # Coming back after blocking the bot or /stop turns reminders back on.
+        if not user.reminders_on:
+            await data.storage.end_pauses(user.user_id, local_today(user, now), ("stop",))
         user = await data.storage.update_user(
             user.user_id, now, active=True, reminders_on=True, chat_id=message.chat_id
         )
@@ -48,11 +55,14 @@ async def start(update: Update, context: Ctx) -> None:
     if not user.onboarded:
         await ask_step(message, context, user)
         return
-    next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), now)
-    await message.reply_text(
-        render.welcome_back(data.program, user, next_day, local_today(user, now)),
-        reply_markup=render.start_keyboard(user.preset),
-    )
+    today = local_today(user, now)
+    if state_view.is_paused(user, today):
+        pause = await data.storage.current_pause(user.user_id, today)
+        text = state_view.welcome_back_paused(data.program, user, pause)
+    else:
+        next_day = next_training_day(user, await data.storage.last_done_day(user.user_id), now)
+        text = render.welcome_back(data.program, user, next_day, today)
+    await message.reply_text(text, reply_markup=render.start_keyboard(user.preset))
 
 
 async def consent(update: Update, context: Ctx) -> None:
@@ -93,12 +103,42 @@ async def ask_step(message: Message, context: Ctx, user: UserRecord) -> None:
     elif step == "legs":
         await message.reply_text(render.ask_legs(), reply_markup=render.legs_keyboard(user.legs))
     elif step == "timezone":
-        await message.reply_text(
+        asked = await message.reply_text(
             render.ask_timezone(), reply_markup=render.timezone_keyboard(zones.COMMON_ZONES)
         )
+        remember_question(context, asked)
         await message.reply_text(render.location_hint(), reply_markup=render.location_keyboard())
     elif step == "time":
-        await message.reply_text(render.ask_time(), reply_markup=render.time_keyboard())
+        asked = await message.reply_text(render.ask_time(), reply_markup=render.time_keyboard())
+        remember_question(context, asked)
+
+
+# The question a typed answer may answer: its buttons go once it is answered some other way.
+_QUESTION = "question_message_id"
+
+
+def remember_question(context: Ctx, asked: Message) -> None:
+    """Note the message whose buttons a typed answer (or a shared location) makes obsolete."""
+    if context.chat_data is not None:
+        context.chat_data[_QUESTION] = asked.message_id
+
+
+def _take_question(context: Ctx) -> int | None:
+    if context.chat_data is None:
+        return None
+    value = context.chat_data.pop(_QUESTION, None)
+    return value if isinstance(value, int) else None
+
+
+async def _drop_question_buttons(context: Ctx, chat_id: int, message_id: int | None) -> None:
+    """Remove the buttons of a question answered by typing (already gone: nothing to do)."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as exc:
+        # Answered by a button meanwhile, or deleted by the user: either way no buttons left.
+        log.debug("question buttons already gone: %s", exc)
 
 
 def _after(step: str) -> str:
@@ -191,7 +231,12 @@ async def typed_answer(update: Update, context: Ctx) -> None:
     if text.startswith("/"):
         return
     field = "tz" if user.awaiting == "timezone" else "time"
+    question = _take_question(context)
     toast = await apply_choice(message, context, user, field, text)
+    if toast is None and question is not None and context.chat_data is not None:
+        context.chat_data.setdefault(_QUESTION, question)
+    elif toast is not None:
+        await _drop_question_buttons(context, message.chat_id, question)
     if toast is None:
         if _looks_like_log(text):
             # "done" while asked for a zone: let the logging handler have it.
@@ -241,6 +286,9 @@ async def location(update: Update, context: Ctx) -> None:
     if zone is None:
         await message.reply_text(render.location_not_understood())
         return
+    question = _take_question(context) if user.awaiting == "timezone" else None
     toast = await apply_choice(message, context, user, "tz", zone)
+    if toast is not None:
+        await _drop_question_buttons(context, message.chat_id, question)
     if user.onboarded and toast:
         await send_settings_panel(message, context, toast)

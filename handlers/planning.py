@@ -7,8 +7,9 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from coach import schedule
+from coach import recap, schedule
 from handlers.context import Ctx
+from storage.pauses import PauseReason
 from storage.records import FOREVER, UserRecord
 from storage.setlog import NextReminder
 
@@ -142,28 +143,57 @@ async def reschedule(context: Ctx, user: UserRecord) -> UserRecord:
         await storage.last_reminded_day(user.user_id),
         now,
     )
-    updated = await storage.update_user(user.user_id, now, next_reminder_utc=upcoming_reminder)
+    updated = await storage.update_user(
+        user.user_id,
+        now,
+        next_reminder_utc=upcoming_reminder,
+        next_recap_utc=next_recap_utc(user, now),
+    )
     return updated or user
 
 
+def next_recap_utc(user: UserRecord, now: datetime) -> datetime | None:
+    """When the user's next weekly recap is due (None: off, or not onboarded yet)."""
+    if not user.onboarded or not user.recap_on:
+        return None
+    stored = user.next_recap_utc
+    if stored is not None and stored <= now:
+        # Due but not yet dispatched: the recap tick decides what becomes of it.
+        return stored
+    return recap.next_recap(user.recap_day, user.remind_at, ZoneInfo(user.timezone), now)
+
+
 async def set_paused(
-    context: Ctx, user: UserRecord, *, pause: bool, days: int | None
+    context: Ctx,
+    user: UserRecord,
+    *,
+    pause: bool,
+    days: int | None,
+    reason: PauseReason = "pause",
 ) -> UserRecord:
-    """Pause reminders (for `days` days, or until /resume) or resume them."""
+    """Pause reminders (for `days` days, or until /resume) or resume them; log it for stats."""
+    storage = context.bot_data.storage
     now = context.bot_data.now()
+    today = local_today(user, now)
     if pause:
-        until = FOREVER if days is None else local_today(user, now) + timedelta(days=days)
+        until = FOREVER if days is None else today + timedelta(days=days)
         changes: dict[str, object] = {"paused_until": until}
+        await storage.start_pause(user.user_id, today, None if days is None else until, reason, now)
     else:
         # Someone typing /resume can reach us, so they have not blocked the bot (any more).
         changes = {"paused_until": None, "reminders_on": True, "active": True}
-    updated = await context.bot_data.storage.update_user(user.user_id, now, **changes)
+        await storage.end_pauses(user.user_id, today)
+    updated = await storage.update_user(user.user_id, now, **changes)
     return await reschedule(context, updated or user)
 
 
 async def set_reminders_off(context: Ctx, user: UserRecord) -> UserRecord:
     """Turn reminders off (/stop); history and settings are kept."""
     now = context.bot_data.now()
+    if user.reminders_on:
+        await context.bot_data.storage.start_pause(
+            user.user_id, local_today(user, now), None, "stop", now
+        )
     updated = await context.bot_data.storage.update_user(
         user.user_id, now, reminders_on=False, snooze_until_utc=None
     )
@@ -173,6 +203,9 @@ async def set_reminders_off(context: Ctx, user: UserRecord) -> UserRecord:
 async def skip(context: Ctx, user: UserRecord, day: date) -> UserRecord:
     """No reminder (and no pending snooze) on local `day`; the next one moves to a later day."""
     now = context.bot_data.now()
+    await context.bot_data.storage.start_pause(
+        user.user_id, day, day + timedelta(days=1), "skip", now
+    )
     changes: dict[str, object] = {"skip_day": day}
     snooze = user.snooze_until_utc
     if snooze is not None and snooze.astimezone(ZoneInfo(user.timezone)).date() == day:

@@ -9,7 +9,7 @@ from datetime import date
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from coach.stats import Progress, SessionFacts, progress
+from coach.stats import Progress, SessionFacts, off_days, progress
 from handlers import chart, render
 from handlers.common import sender_profile
 from handlers.context import Ctx
@@ -36,11 +36,15 @@ def progress_first_day(user: UserRecord, facts: list[SessionFacts], today: date)
 
 async def compute_progress(context: Ctx, user: UserRecord) -> Progress | None:
     """The user's progress figures as of their local today; None without any session."""
-    facts = await context.bot_data.storage.session_facts(user.user_id)
+    storage = context.bot_data.storage
+    # Today's unfinished session counts too, so /progress agrees with /history and /export.
+    facts = await storage.session_facts(user.user_id, include_open=True)
     if not facts:
         return None
     today = local_today(user, context.bot_data.now())
-    return progress(facts, progress_first_day(user, facts, today), today)
+    first = progress_first_day(user, facts, today)
+    pauses = [(p.start, p.end) for p in await storage.pauses(user.user_id)]
+    return progress(facts, first, today, off_days(pauses, first, today))
 
 
 async def progress_command(update: Update, context: Ctx) -> None:

@@ -27,6 +27,7 @@ from coach.schedule import ReminderKind
 from handlers import planning, render
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
+from handlers.reminder_catchup import settle_unsent
 from storage.records import UserRecord
 from storage.reminders import RetryRow
 from transport.failures import Verdict, verdict
@@ -40,9 +41,9 @@ JOB_NAME = "reminders"
 CATCH_UP_JOB = "reminders-catch-up"
 # Sends in flight at once: enough to keep the outbox's broadcast queue full, and a slow or
 # timing-out chat holds one worker, never the others.
-WORKERS = 16
+WORKERS = 24
 # Due users read per query (indexed, earliest first).
-BATCH = 256
+BATCH = 512
 # A reminder that failed is tried again a tick after its first attempt, then after doubling
 # waits up to this cap, with jitter so a failed fan-out does not come back as one burst.
 RETRY_CAP = timedelta(minutes=15)
@@ -130,6 +131,9 @@ class Dispatcher:
                 due = await storage.due_reminders(self.data.now(), self.batch)
                 if not due:
                     break
+                # What is not sent now (dropped after downtime, rescheduled) is settled in one
+                # transaction for the whole batch; the rest are claimed and sent one by one.
+                due = await settle_unsent(self.data, due, report)
                 await self._run(iter(due), len(due), report, self.settle)
         for name, value in vars(report).items():
             setattr(self.totals, name, getattr(self.totals, name) + value)

@@ -20,6 +20,7 @@ from content.model import Program
 from handlers.chart import ChartText
 from handlers.dose import usual_dose
 from handlers.views import pacing_modes
+from handlers.views import settings as settings_views
 from storage.progress import LegSets, SessionLine
 from storage.records import FOREVER, UserRecord
 
@@ -43,6 +44,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", "Turn reminders back on"),
     ("stop", "End a running session and turn reminders off"),
     ("settings", "Preset, legs, time, timezone"),
+    ("recap", "Weekly recap: /recap on, off or a weekday"),
     ("export", "Download your log as CSV"),
     ("delete", "Erase everything the bot knows about you"),
     ("help", "What I can do"),
@@ -316,6 +318,7 @@ def settings_text(program: Program, user: UserRecord, next_day: date | None) -> 
         f"Reminder: {user.remind_at:%H:%M}\n"
         f"Timezone: {escape(user.timezone)}\n"
         f"{pacing_modes.pacing_line(user.pacing_mode)}\n"
+        f"{settings_views.recap_line(user)}\n"
         f"{schedule_line(user, next_day)}"
     )
 
@@ -916,7 +919,13 @@ def progress_summary(program: Program, user: UserRecord, progress: Progress) -> 
     """The /progress text (also the chart's caption, so it stays well under 1,024 chars)."""
     lines = ["<b>Your progress</b>"]
     sessions = f"Sessions: {progress.sessions_total}"
-    if progress.sessions_partial:
+    if progress.sessions_open:
+        sessions += (
+            f" ({progress.sessions_complete} complete, "
+            f"{progress.sessions_partial - progress.sessions_open} partial, "
+            f"{progress.sessions_open} in progress)"
+        )
+    elif progress.sessions_partial:
         sessions += f" ({progress.sessions_complete} complete, {progress.sessions_partial} partial)"
     lines.append(sessions)
     if progress.adherence_due:
@@ -967,7 +976,8 @@ def history_line(line: SessionLine) -> str:
     if line.pain is not None:
         parts.append(f"pain {line.pain}")
     if line.difficulty:
-        parts.append(escape(line.difficulty))
+        # "right" is the stored key of "About right"; shown bare it reads like the right leg.
+        parts.append(escape(DIFFICULTY_LABEL.get(line.difficulty, line.difficulty).lower()))
     text = " · ".join(parts)
     if line.status == "partial":
         text += " (partial)"

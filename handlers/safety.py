@@ -86,7 +86,7 @@ async def sharp_pain(context: Ctx, user: UserRecord) -> None:
 
 async def _stop(context: Ctx, user: UserRecord, reason: Reason, pain: int | None) -> None:
     # Pause first, so the advice never claims a pause that did not happen.
-    await set_paused(context, user, pause=True, days=None)
+    await set_paused(context, user, pause=True, days=None, reason="safety")
     await context.bot.send_message(user.chat_id, render.stop_advice(reason, pain))
 
 

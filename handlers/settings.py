@@ -9,8 +9,9 @@ from coach import zones
 from handlers import render
 from handlers.common import presser_profile
 from handlers.context import Ctx
-from handlers.onboarding import apply_choice, send_settings_panel
+from handlers.onboarding import apply_choice, remember_question, send_settings_panel
 from handlers.planning import next_training_day, set_paused
+from handlers.views import settings as views
 
 
 async def settings(update: Update, context: Ctx) -> None:
@@ -63,17 +64,19 @@ async def menu_button(update: Update, context: Ctx) -> None:
     now = data.now()
     if field == "preset":
         text, markup = (
-            render.ask_preset(data.program, user.preset),
+            views.ask_preset(data.program),
             render.preset_keyboard(data.program, user.preset),
         )
     elif field == "legs":
-        text, markup = render.ask_legs(), render.legs_keyboard(user.legs)
+        text, markup = views.ask_legs(), render.legs_keyboard(user.legs)
     elif field == "tz":
         await data.storage.update_user(user.user_id, now, awaiting="timezone")
-        text, markup = render.ask_timezone(), render.timezone_keyboard(zones.COMMON_ZONES)
+        text, markup = views.ask_timezone(), render.timezone_keyboard(zones.COMMON_ZONES)
+        remember_question(context, message)
     elif field == "time":
         await data.storage.update_user(user.user_id, now, awaiting="time")
-        text, markup = render.ask_time(), render.time_keyboard()
+        text, markup = views.ask_time(), render.time_keyboard()
+        remember_question(context, message)
     elif field in ("pause", "resume"):
         updated = await set_paused(context, user, pause=field == "pause", days=None)
         await query.answer("Reminders paused" if field == "pause" else "Reminders on")

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import Database, StorageError
 from storage.facts import FactsMixin
 from storage.health import HealthMixin
 from storage.inbox import InboxMixin
+from storage.pauses import PausesMixin
 from storage.progress import ProgressMixin
+from storage.recap import RecapMixin
 from storage.records import FOREVER, UserRecord
+from storage.reminder_batch import ReminderBatchMixin
 from storage.reminders import RemindersMixin
 from storage.sessions import SessionsMixin
 from storage.setlog import SetLogMixin
 from storage.users import UsersMixin
 from storage.voice import VoiceMixin
 
-__all__ = ["FOREVER", "Storage", "UserRecord"]
+__all__ = ["FOREVER", "Storage", "StorageError", "UserRecord"]
 
 
 class Storage(
@@ -25,10 +28,13 @@ class Storage(
     SetLogMixin,
     FactsMixin,
     RemindersMixin,
+    ReminderBatchMixin,
     ProgressMixin,
     VoiceMixin,
     InboxMixin,
     HealthMixin,
+    PausesMixin,
+    RecapMixin,
 ):
     """The application's storage; open() before use, close() at shutdown."""
 

@@ -42,6 +42,7 @@ def _facts(rows: list[aiosqlite.Row]) -> list[SessionFacts]:
                 sets_planned=row["sets_planned"] * legs_count,
                 pain=row["pain"],
                 difficulty=row["difficulty"],
+                in_progress=row["status"] == "open",
             )
         )
     return facts
@@ -62,13 +63,17 @@ class FactsMixin:
         )
         return next((parse_date(row[0]) for row in rows), None)
 
-    async def session_facts(self, user_id: int, latest: int | None = None) -> list[SessionFacts]:
+    async def session_facts(
+        self, user_id: int, latest: int | None = None, *, include_open: bool = False
+    ) -> list[SessionFacts]:
         """Closed sessions of the user as coach.stats facts, oldest first; the newest `latest`
-        of them if given, else every one."""
+        of them if given, else every one. `include_open` adds sessions still in progress (for
+        the figures a user reads; progression and the schedule count closed sessions only)."""
         limit = -1 if latest is None else max(0, latest)
+        statuses = "('done', 'partial', 'open')" if include_open else "('done', 'partial')"
         rows = await self.db.conn.execute_fetchall(
             f"WITH chosen AS (SELECT {_SESSION_FIELDS} FROM sessions"
-            " WHERE user_id = ? AND status IN ('done', 'partial')"
+            f" WHERE user_id = ? AND status IN {statuses}"
             f" ORDER BY local_date DESC, session_id DESC LIMIT ?) {_FACTS_SQL}",
             (user_id, limit),
         )

@@ -27,7 +27,15 @@ EXPORT_SQL = (
 )
 
 # Tables holding rows about a user, children first (the users row goes last).
-USER_TABLES = ("sets", "sessions", "processed_updates", "reminder_ledger", "progression_answers")
+USER_TABLES = (
+    "sets",
+    "sessions",
+    "processed_updates",
+    "reminder_ledger",
+    "progression_answers",
+    "pause_log",
+    "recap_ledger",
+)
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,8 @@ class ProgressMixin:
         checkpoint copies those zeroed pages into the file and empties the WAL, whose older
         frames still held the erased bytes.
         """
+        # Logged first: a restore from an older backup must erase this user again.
+        await self.db.record_erasure(user_id)
         deleted = 0
         async with self.db.write() as conn:
             cursor = await conn.execute(

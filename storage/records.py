@@ -39,6 +39,9 @@ class UserRecord:
     created_at: datetime
     updated_at: datetime
     pacing_mode: PacingMode = "chat"
+    recap_on: bool = True
+    recap_day: int = 6  # local weekday of the weekly recap, 0 = Monday … 6 = Sunday
+    next_recap_utc: datetime | None = None
 
     @property
     def onboarded(self) -> bool:

@@ -34,6 +34,9 @@ _SETTABLE = frozenset(
         "active",
         "learn_step",
         "pacing_mode",
+        "recap_on",
+        "recap_day",
+        "next_recap_utc",
     }
 )
 
@@ -76,6 +79,9 @@ def user_from_row(row: aiosqlite.Row) -> UserRecord:
         active=bool(row["active"]),
         learn_step=row["learn_step"],
         pacing_mode=cast(PacingMode, row["pacing_mode"]),
+        recap_on=bool(row["recap_on"]),
+        recap_day=row["recap_day"],
+        next_recap_utc=parse_utc(row["next_recap_utc"]),
         created_at=cast(datetime, parse_utc(row["created_at"])),
         updated_at=cast(datetime, parse_utc(row["updated_at"])),
     )

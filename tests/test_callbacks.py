@@ -16,6 +16,7 @@ from handlers import callbacks, common, render
 from handlers.callbacks import ID, Int, parse, shape
 from handlers.views import learn as learn_views
 from handlers.views import pacing_modes
+from handlers.views import state as state_views
 from tests.handlerkit import Kit, running_kit
 from tests.test_onboarding import START, onboard
 
@@ -97,6 +98,7 @@ def every_keyboard() -> list[InlineKeyboardMarkup]:
         render.progression_keyboard(Suggestion("hold", 2, 3)),
         render.progression_keyboard(Suggestion("weight", 0, 1)),
         pacing_modes.pacing_keyboard("chat", True),
+        state_views.train_anyway_keyboard(),
         pacing_modes.with_mode_row(render.start_keyboard(preset.key), "voice", True),
     ]
     boards += [learn_views.learn_keyboard(p, i) for p in program.presets for i in (0, 1)]

@@ -73,7 +73,7 @@ def test_progress_export_and_delete_through_the_real_process(
     mark = ann.mark()
     ann.send("/history")
     history = ann.wait_for("Your sessions", since=mark)
-    assert history.text.split("\n")[1] == "Tue 1 Dec · L 3×10 · R 3×10 · pain 1 · right"
+    assert history.text.split("\n")[1] == "Tue 1 Dec · L 3×10 · R 3×10 · pain 1 · about right"
 
     mark = ann.mark()
     ann.send("/export")

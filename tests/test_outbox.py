@@ -13,7 +13,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from transport.failures import Backoff, Verdict, verdict
-from transport.limits import BOT_RATE_PER_S
+from transport.limits import BOT_RATE_PER_S, Budget
 from transport.outbox import Outbox
 from transport.priority import Priority, sending_as
 
@@ -156,6 +156,16 @@ async def test_the_bot_never_exceeds_its_budget(outbox: Outbox, api: FakeApi, cl
     assert max_in_window(times) <= BOT_RATE_PER_S + 1
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) == pytest.approx(1 / BOT_RATE_PER_S)
+
+
+def test_late_wake_ups_keep_the_budget_on_its_grid():
+    budget = Budget(10.0)
+    budget.take(0.0)
+    assert budget.free_at(0.0) == pytest.approx(0.1)
+    budget.take(0.13)  # woke 30 ms late: the next slot is still 0.2, not 0.23
+    assert budget.free_at(0.13) == pytest.approx(0.2)
+    budget.take(5.0)  # after an idle spell a new grid starts
+    assert budget.free_at(5.0) == pytest.approx(5.1)
 
 
 async def test_one_chat_gets_a_short_burst_then_one_per_second(

@@ -181,9 +181,9 @@ async def test_history_pages_past_ten(tmp_path: Path) -> None:
         assert len(lines) == 11
         assert (
             lines[1]
-            == "<b>Tue 15 Dec</b> · L 2 sets, 18 reps · R 1×10 · 1 skipped · pain 1 · right"
+            == "<b>Tue 15 Dec</b> · L 2 sets, 18 reps · R 1×10 · 1 skipped · pain 1 · about right"
         )
-        assert lines[2] == "<b>Mon 14 Dec</b> · L 3×10 · R 3×10 · pain 2 · right"
+        assert lines[2] == "<b>Mon 14 Dec</b> · L 3×10 · R 3×10 · pain 2 · about right"
         assert [label for label, _ in page.buttons()] == ["Older ▶️"]
 
         await chat.press(page, "Older")
@@ -195,7 +195,7 @@ async def test_history_pages_past_ten(tmp_path: Path) -> None:
         await chat.press(page, "Older")
         lines = page.text.split("\n")
         assert lines[0].endswith("page 3 of 3") and len(lines) == 5
-        assert lines[-1] == "<b>Sun 22 Nov</b> · L 3×10 · R 3×10 · pain 0 · right"
+        assert lines[-1] == "<b>Sun 22 Nov</b> · L 3×10 · R 3×10 · pain 0 · about right"
         assert [label for label, _ in page.buttons()] == ["◀️ Newer"]
 
         await chat.press(page, "Newer")
@@ -212,8 +212,8 @@ async def test_history_marks_partial_and_open_sessions(tmp_path: Path) -> None:
         await add_session(kit.storage, 42, nov(22), status="partial", reps=[10], pain=None)
         await add_session(kit.storage, 42, nov(23), status="open", reps=[], pain=None)
         text = (await chat.send("/history"))[-1].text
-        assert "<b>Mon 23 Nov</b> · no sets logged · right (in progress)" in text
-        assert "<b>Sun 22 Nov</b> · L 1×10 · R 1×10 · right (partial)" in text
+        assert "<b>Mon 23 Nov</b> · no sets logged · about right (in progress)" in text
+        assert "<b>Sun 22 Nov</b> · L 1×10 · R 1×10 · about right (partial)" in text
         assert "page" not in text
 
 

@@ -217,3 +217,80 @@ def test_impossible_session_facts_are_rejected(field: dict[str, int]):
     }
     with pytest.raises(ValueError):
         SessionFacts(**facts)  # type: ignore[arg-type]
+
+
+# --- pauses and skipped days are not due -----------------------------------------------------
+
+from coach import schedule  # noqa: E402
+from coach.stats import due_days, off_days  # noqa: E402
+
+PAUSED_WEEK = [(d(5), d(12))]  # days 5..11 paused, due again on day 12
+
+
+def test_a_paused_week_neither_lowers_adherence_nor_breaks_the_streak():
+    history = [s(0), s(2), s(4), s(12)]
+    off = off_days(PAUSED_WEEK, d(0), d(12))
+    figures = progress(history, d(0), d(12), off)
+    assert (figures.adherence_done, figures.adherence_due) == (4, 4)
+    assert figures.current_streak == 4 and figures.best_streak == 4
+
+
+def test_without_the_pause_the_same_history_is_the_issue_s_wrong_figures():
+    # What the bot said before pauses were recorded: streak 1, adherence 4/10.
+    figures = progress([s(0), s(2), s(4), s(12)], d(0), d(12))
+    assert (figures.adherence_done, figures.adherence_due) == (4, 10)
+    assert figures.current_streak == 1
+
+
+def test_a_day_missed_after_the_pause_still_counts():
+    # The pause ends on day 11: day 11 is due and missed, the streak starts again on day 12.
+    off = off_days([(d(5), d(11))], d(0), d(12))
+    figures = progress([s(0), s(2), s(4), s(12)], d(0), d(12), off)
+    assert (figures.adherence_done, figures.adherence_due) == (4, 5)
+    assert figures.current_streak == 1 and figures.best_streak == 3
+
+
+def test_an_open_pause_covers_every_day_up_to_today():
+    off = off_days([(d(5), None)], d(0), d(20))
+    figures = progress([s(0), s(2), s(4)], d(0), d(20), off)
+    assert (figures.adherence_done, figures.adherence_due) == (3, 3)
+    assert figures.current_streak == 3
+
+
+def test_skip_today_moves_the_due_day_to_tomorrow():
+    # Skipped day 2: not due; day 3 is, and the session on day 3 keeps the streak.
+    off = off_days([(d(2), d(3))], d(0), d(5))
+    figures = progress([s(0), s(3), s(5)], d(0), d(5), off)
+    assert due_days(d(0), [d(0), d(3), d(5)], d(0), d(5), off) == [d(0), d(3), d(5)]
+    assert (figures.adherence_done, figures.adherence_due) == (3, 3)
+    assert figures.current_streak == 3
+
+
+def test_a_session_during_a_pause_counts():
+    off = off_days(PAUSED_WEEK, d(0), d(12))
+    figures = progress([s(0), s(2), s(4), s(8), s(12)], d(0), d(12), off)
+    assert figures.current_streak == 5
+    assert figures.adherence_done == figures.adherence_due
+
+
+def test_the_same_across_a_dst_change():
+    # Europe/Berlin leaves summer time on Sun 25 Oct 2026: local dates are what count, so a
+    # paused week spanning the change gives the same figures as any other week.
+    first = date(2026, 10, 19)
+    days = [first + timedelta(days=n) for n in (0, 2, 4, 12)]
+    history = [SessionFacts(day, True, 30, 30, 3, 3, 1, "right") for day in days]
+    pause = [(first + timedelta(days=5), first + timedelta(days=12))]
+    assert any(p[0] < date(2026, 10, 25) < p[1] for p in pause if p[1] is not None)
+    today = days[-1]
+    figures = progress(history, first, today, off_days(pause, first, today))
+    assert (figures.adherence_done, figures.adherence_due) == (4, 4)
+    assert figures.current_streak == 4
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_without_pauses_due_days_agree_with_the_schedule(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    done = sorted({d(rng.randrange(0, 40)) for _ in range(rng.randrange(0, 15))})
+    assert due_days(d(0), done, d(3), d(40)) == schedule.due_days(d(0), done, d(3), d(40))

@@ -31,7 +31,11 @@ class Budget:
 
     def take(self, now: float) -> None:
         """Count one message sent at `now`."""
-        self.next_slot = max(now, self.next_slot) + self.interval
+        # Slots stay on their grid when the event loop wakes a little late, or every late wake-up
+        # would be lost from the budget for good; a longer idle spell starts a new grid.
+        late = now - self.next_slot
+        start = self.next_slot if 0 <= late < self.interval else max(now, self.next_slot)
+        self.next_slot = start + self.interval
 
 
 class Gate:

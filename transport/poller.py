@@ -109,8 +109,7 @@ class Poller:
                     return
                 raise
             except InvalidToken:
-                self.token_rejected = True
-                log.error("Telegram rejected the token; stopping")
+                self.token_rejected = True  # serve() says so, once, and exits 1
                 return
             except RetryAfter as exc:
                 wait = exc.retry_after

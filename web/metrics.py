@@ -18,6 +18,14 @@ AnyApp = Any
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0)
 
 
+def _storage_of(data: Any) -> Any:
+    """The wired Storage, or None (BotData.storage raises until it is wired)."""
+    try:
+        return data.storage
+    except (AttributeError, RuntimeError):
+        return None
+
+
 class _Scraped(Collector):
     """Figures read from the running application at scrape time (getattr-safe)."""
 
@@ -61,8 +69,7 @@ class _Scraped(Collector):
             "Guided sessions running",
             value=float(len(runtime)) if runtime is not None else 0.0,
         )
-        storage = getattr(data, "_storage", None)
-        size = getattr(storage, "database_bytes", None)
+        size = getattr(_storage_of(data), "database_bytes", None)
         yield GaugeMetricFamily(
             "medial_database_bytes",
             "Database file and WAL size",
@@ -107,8 +114,7 @@ class Metrics:
 
     async def refresh(self) -> None:
         """Read the figures that need a query."""
-        storage = getattr(self._app.bot_data, "_storage", None)
-        counts = getattr(storage, "reminder_counts", None)
+        counts = getattr(_storage_of(self._app.bot_data), "reminder_counts", None)
         if counts is None:
             return
         try:

@@ -34,7 +34,8 @@ async def start_button(update: Update, context: Ctx) -> None:
     if query is None or tg_user is None or query.message is None:
         return
     await query.answer()
-    await open_workout(context, tg_user.id, query.message.chat.id)
+    insist = query.data == "workout:anyway"  # Train anyway, while reminders are paused
+    await open_workout(context, tg_user.id, query.message.chat.id, insist=insist)
 
 
 async def button(update: Update, context: Ctx) -> None:

@@ -13,6 +13,7 @@ from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today, reschedule
 from handlers.views import pacing_modes as pacing_views
+from handlers.views import state as state_view
 from handlers.workout.checkin import send_summary
 from handlers.workout.output import edit
 from handlers.workout.pacer import (
@@ -121,8 +122,11 @@ async def start_new(context: Ctx, user: UserRecord, chat_id: int) -> None:
     await begin(context, user, session, chat_id, intro)
 
 
-async def open_workout(context: Ctx, user_id: int, chat_id: int) -> None:
-    """/workout and Start now: today's session, or an offer to continue today's partial one."""
+async def open_workout(context: Ctx, user_id: int, chat_id: int, *, insist: bool = False) -> None:
+    """/workout and Start now: today's session, or an offer to continue today's partial one.
+
+    While reminders are paused it says so first; `insist` (Train anyway) goes ahead regardless.
+    """
     data = context.bot_data
     bot = context.bot
     user = await data.storage.get_user(user_id)
@@ -144,7 +148,16 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int) -> None:
             reply_markup=render.stop_keyboard(rt.session.session_id),
         )
         return
-    latest = await data.storage.latest_session_on(user_id, local_today(user, data.now()))
+    today = local_today(user, data.now())
+    if not insist and state_view.is_paused(user, today):
+        pause = await data.storage.current_pause(user_id, today)
+        await bot.send_message(
+            chat_id,
+            state_view.workout_while_paused(user, pause),
+            reply_markup=state_view.train_anyway_keyboard(),
+        )
+        return
+    latest = await data.storage.latest_session_on(user_id, today)
     if latest is not None:
         rows = await data.storage.session_sets(user_id, latest.session_id)
         filled = {(r.leg, r.set_no) for r in rows}
@@ -160,9 +173,14 @@ async def open_workout(context: Ctx, user_id: int, chat_id: int) -> None:
             )
             return
         if not free:
-            await bot.send_message(
-                chat_id, render.done_today(), reply_markup=render.another_keyboard()
+            skipped = sum(1 for r in rows if r.skipped)
+            # Skipped sets fill the session's slots too; never call that a session done.
+            text = (
+                state_view.session_over(len(rows) - skipped, latest.slots_planned, skipped)
+                if skipped
+                else render.done_today()
             )
+            await bot.send_message(chat_id, text, reply_markup=render.another_keyboard())
             return
     await start_new(context, user, chat_id)
 
