@@ -175,3 +175,25 @@ async def test_prune_keeps_recent_and_the_newest_row(tmp_path: Path) -> None:
         await inbox.stop()
         assert await kit.storage.inbox_prune(kit.now() + timedelta(days=2)) == 1
         assert await kit.storage.inbox_next_offset() == 12
+
+
+async def test_a_hanging_handler_is_abandoned_and_its_chat_moves_on(tmp_path: Path) -> None:
+    release = asyncio.Event()
+    seen: list[str] = []
+
+    async def hang(update: Update, context: Any) -> None:
+        assert update.message is not None and update.message.text is not None
+        seen.append(update.message.text)
+        if update.message.text == "first":
+            await release.wait()
+        raise ApplicationHandlerStop
+
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        kit.app.add_handler(TypeHandler(Update, hang), group=-100)
+        inbox = Inbox(kit.app, handler_timeout=0.2)
+        await inbox.start()
+        await inbox.add([text_update(9, "first"), text_update(9, "second")])
+        await inbox.join()
+        await inbox.stop()
+        assert seen == ["first", "second"]
+        assert await unhandled(kit) == []

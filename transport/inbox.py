@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 KEEP_HANDLED = timedelta(days=1)
 PRUNE_EVERY_S = 3600.0
 STOP_GRACE_S = 8.0
+# A handler still running after this is abandoned (logged, marked handled) so its chat moves on.
+HANDLER_TIMEOUT_S = 120.0
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 HandledHook = Callable[[str, float | None], None]
@@ -62,8 +64,15 @@ class _Item:
 class Inbox:
     """Stores incoming updates, then feeds them to application.process_update per chat."""
 
-    def __init__(self, application: AnyApp, *, concurrency: int = 32) -> None:
+    def __init__(
+        self,
+        application: AnyApp,
+        *,
+        concurrency: int = 32,
+        handler_timeout: float = HANDLER_TIMEOUT_S,
+    ) -> None:
         self._app = application
+        self._handler_timeout = handler_timeout
         self._slots = asyncio.Semaphore(concurrency)
         self._queues: dict[int, deque[_Item]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -180,7 +189,14 @@ class Inbox:
             update = item.update or Update.de_json(json.loads(item.raw), self._app.bot)
             with sending_as(Priority.REPLY):
                 # Handler errors go to the application's error handler inside process_update.
-                await self._app.process_update(update)
+                await asyncio.wait_for(self._app.process_update(update), self._handler_timeout)
+        except TimeoutError:
+            log.error(
+                "update %d (%s) still running after %.0f s; abandoned",
+                item.update_id,
+                item.kind,
+                self._handler_timeout,
+            )
         except Exception:
             log.exception("update %d (%s) could not be handled", item.update_id, item.kind)
         self._done.append(item.update_id)

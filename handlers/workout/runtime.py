@@ -85,7 +85,7 @@ class Guided:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edits: set[asyncio.Task[None]] = field(default_factory=set)  # handed to the outbox
     mode: PacingMode = "chat"  # how Go paces a set: edits, one voice note, or the Mini App
-    voice_note: tuple[int, asyncio.Task[bool]] | None = None  # a set's note on its way
+    voice_sent: int | None = None  # the set whose voice note is in the chat
 
     @property
     def slot(self) -> SetSlot:
