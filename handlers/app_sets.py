@@ -167,7 +167,8 @@ async def _tell_the_chat(
 async def _confirm(
     context: Ctx, user: UserRecord, session: SessionRecord, result: LogResult
 ) -> None:
-    assert result.session is not None
+    if result.session is None:  # gone meanwhile (/delete): nothing to tell
+        return
     rt = workout.guided(context, user.user_id)
     if rt is not None and rt.session.session_id != session.session_id:
         rt = None

@@ -18,8 +18,10 @@ from handlers import speech
 from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.dose import usual_dose
+from handlers.files import send_or_summarize
 from handlers.planning import local_today
 from handlers.views import common as common_views
+from handlers.views import files as files_views
 from handlers.views import privacy as privacy_views
 from storage.convert import utc_text
 from storage.progress import ExportRow
@@ -141,10 +143,16 @@ async def export_command(update: Update, context: Ctx) -> None:
     content = export_csv(data.program, user, rows, now)
     sets = sum(1 for row in rows if row.leg is not None)
     sessions = len({row.session_id for row in rows})
-    await message.reply_document(
-        document=content,
-        filename=f"medial-coach-{local_today(user, now).isoformat()}.csv",
-        caption=privacy_views.export_caption(sets, sessions),
+    caption = privacy_views.export_caption(sets, sessions)
+    await send_or_summarize(
+        message,
+        lambda: message.reply_document(
+            document=content,
+            filename=f"medial-coach-{local_today(user, now).isoformat()}.csv",
+            caption=caption,
+        ),
+        caption,
+        files_views.export_not_sent(),
     )
 
 

@@ -113,15 +113,8 @@ def _silent(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
             return True
         if isinstance(parent, ast.Dict) and child in parent.keys:
             return True
-        owner = parents.get(parent)
-        if (
-            isinstance(parent, ast.Expr)
-            and isinstance(
-                owner, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-            )
-            and owner.body[0] is parent
-        ):
-            return True  # a docstring
+        if isinstance(parent, ast.Expr) and parent.value is node:
+            return True  # a docstring, or a bare string that documents an attribute
         if isinstance(parent, ast.stmt):
             return False
         child, parent = parent, parents.get(parent)

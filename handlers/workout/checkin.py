@@ -56,7 +56,8 @@ async def pain_button(
 ) -> None:
     """wk:pain:<session>:<0-10>: record pain, then ask difficulty (or stop advice)."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     if not arg.isdigit() or not 0 <= int(arg) <= 10 or session.difficulty is not None:
         await query.answer(common_views.stale_button())
         return
@@ -83,7 +84,8 @@ async def difficulty_button(
 ) -> None:
     """wk:diff:<session>:<easy|right|hard>: record difficulty, then safety."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     if arg not in common_views.DIFFICULTY_LABEL or session.difficulty is not None:
         await query.answer(common_views.stale_button())
         return
@@ -104,7 +106,8 @@ async def difficulty_button(
 
 async def _edit_query(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
