@@ -7,7 +7,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from content import Program, load_program
+from content.overlay import load_translations
 from handlers import blocked, register_handlers
 from handlers.context import BotData
 from handlers.lifecycle import on_shutdown, on_startup
+from handlers.views.i18n import LANGUAGES
 from handlers.voice import VoiceTracks
 from ops.logs import RedactingFilter, setup_logging
 from ops.settings import ConfigError, Settings, make_clock, read_dotenv
@@ -49,6 +51,7 @@ def build_application(
     settings: Settings,
     *,
     program: Program | None = None,
+    translations: Mapping[str, Program] | None = None,
     clock: Callable[[], datetime] | None = None,
     request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, BotData, Any]:
@@ -75,6 +78,9 @@ def build_application(
     bot_data.outbox = outbox
     outbox.on_blocked = functools.partial(blocked.on_blocked, application)
     bot_data.program = program or load_program()
+    if translations is None and program is None:
+        translations = load_translations(bot_data.program, LANGUAGES)
+    bot_data.translations = dict(translations or {})
     bot_data.clock = clock or make_clock(settings.clock_start)
     bot_data.tick_seconds = settings.tick_seconds
     bot_data.inbox = Inbox(application)
@@ -100,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env(env)
         program = load_program()
+        # Strict like the program: a bad content overlay stops the bot before it goes online.
+        translations = load_translations(program, LANGUAGES)
     except ConfigError as exc:
         print(f"medial coach: {exc}", file=sys.stderr)
         return 2
@@ -118,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as exc:
         print(f"medial coach: {exc}", file=sys.stderr)
         return 1
-    application = build_application(settings, program=program)
+    application = build_application(settings, program=program, translations=translations)
     log.info("starting; database %s", settings.database_path)
     try:
         code = asyncio.run(serve(application, settings, miniapp_routes(application, settings)))

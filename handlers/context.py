@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from telegram.ext import CallbackContext, ExtBot
 
 from content.model import Program
+from handlers.views import i18n
 from storage import Storage
 from transport.inbox import Inbox
 from transport.outbox import Outbox
@@ -28,6 +29,8 @@ class BotData:
     def __init__(self) -> None:
         self._storage: Storage | None = None
         self._program: Program | None = None
+        # The program with each language's content overlay (content/medial.<lang>.toml).
+        self.translations: dict[str, Program] = {}
         self.clock: Callable[[], datetime] = system_clock
         # Seconds between reminder-dispatch ticks; tests shorten it.
         self.tick_seconds: float = 30.0
@@ -57,10 +60,10 @@ class BotData:
 
     @property
     def program(self) -> Program:
-        """The coaching program loaded at start-up."""
+        """The coaching program loaded at start-up, its texts in the current language."""
         if self._program is None:
             raise RuntimeError("program not wired")
-        return self._program
+        return self.translations.get(i18n.current(), self._program)
 
     @program.setter
     def program(self, value: Program) -> None:
