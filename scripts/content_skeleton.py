@@ -1,4 +1,4 @@
-"""Write the skeleton of a content overlay: every text of content/medial.toml, to translate."""
+"""Write the skeleton of a content overlay: every text of content/medial.toml, to translate.
 
     python scripts/content_skeleton.py            # rewrite content/overlay.template.toml
     python scripts/content_skeleton.py ru         # start content/medial.ru.toml (never overwrites)
