@@ -10,7 +10,7 @@ N users start a set at the same moment against the fake Bot API with Telegram's 
   phone from its own clock, so none; what it needs from the bot is measured instead (GET today,
   POST a set, the chat's confirmation);
 - Go to first cue: chat, Go pressed to the first beat's edit at the server; voice, Go pressed to
-  the voice note at the server (0 when it arrived before Go: it is sent with the set-up); app,
+  the voice note at the server (0 when it arrived before Go: it goes just before the set-up); app,
   no request (the page's Start starts it), so the figure is the page's load (GET
   /app/api/today) at N concurrent opens.
 
@@ -42,11 +42,14 @@ from coach import pacing
 from handlers import workout
 from handlers.lifecycle import on_shutdown, on_startup
 from tests.fakebot import FakeBotServer, FakeUser
+from transport.poller import Poller
 from web.initdata import sign
 from web.miniapp import miniapp_routes
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FIRST_UID = 700_000
+# The poller feeding each running application's inbox, by id(application).
+_polling: dict[int, tuple[Poller, asyncio.Task[None]]] = {}
 
 
 @dataclass
@@ -68,6 +71,7 @@ class ModeFigures:
 
 
 async def _started(users: int, mode: str, reps: int, folder: Path) -> tuple[Any, Any, list[Any]]:
+    """The fake server, the started application (polled into its inbox) and N users."""
     server = FakeBotServer(global_rate=30, per_chat_rate=1)
     server.start()
     settings = bot.Settings(
@@ -81,8 +85,12 @@ async def _started(users: int, mode: str, reps: int, folder: Path) -> tuple[Any,
     await app.initialize()
     await on_startup(app)
     await app.start()
-    if app.updater is not None:
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    # Updates flow as in transport.serving: getUpdates -> the durable inbox -> handlers.
+    inbox = app.bot_data.inbox
+    assert inbox is not None
+    await inbox.start()
+    poller = Poller(app.bot, inbox, app.bot_data.storage, where="fake", timeout=1)
+    _polling[id(app)] = (poller, asyncio.create_task(poller.run()))
     storage = app.bot_data.storage
     people = []
     for i in range(users):
@@ -102,8 +110,11 @@ async def _started(users: int, mode: str, reps: int, folder: Path) -> tuple[Any,
 
 
 async def _stop(server: Any, app: Any) -> None:
-    if app.updater is not None:
-        await app.updater.stop()
+    poller, task = _polling.pop(id(app))
+    poller.stop()
+    await task
+    if app.bot_data.inbox is not None:
+        await app.bot_data.inbox.stop()
     await app.stop()
     await on_shutdown(app)
     await app.shutdown()
@@ -296,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=4, help="reps per set (rehab cadence)")
     parser.add_argument("--modes", default="chat,voice,app")
     parser.add_argument(
-        "--setup-s", type=float, default=5.0, help="seconds from the set-up message to Go"
+        "--setup-s", type=float, default=1.5, help="seconds from the set-up message to Go"
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

@@ -255,6 +255,7 @@ async def start(application: App) -> RecapDispatcher:
     if queue is None:
         raise RuntimeError("the job queue is not available")
     worker = RecapDispatcher(application)
+    await schedule_missing(application)
     job_kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
     interval = application.bot_data.tick_seconds
     queue.run_repeating(
@@ -267,6 +268,24 @@ async def start(application: App) -> RecapDispatcher:
     )
     queue.run_once(worker.tick, 0, name=CATCH_UP_JOB, data=worker, job_kwargs=job_kwargs)
     return worker
+
+
+async def schedule_missing(application: App) -> int:
+    """Give a recap time to users stored before recaps existed; returns how many."""
+    storage = application.bot_data.storage
+    now = application.bot_data.now()
+    count = 0
+    while users := await storage.unscheduled_recaps(BATCH):
+        times = []
+        for user in users:
+            moment = planning.next_recap_utc(user, now)
+            if moment is not None:
+                times.append((user.user_id, moment))
+        if not times:
+            break
+        await storage.schedule_recaps(times)
+        count += len(times)
+    return count
 
 
 async def recap_command(update: Update, context: Ctx) -> None:

@@ -67,6 +67,23 @@ class RecapMixin:
             )
             return cursor.rowcount == 1
 
+    async def unscheduled_recaps(self, limit: int) -> list[UserRecord]:
+        """Onboarded users with the recap on but no recap time yet (rows from before recaps)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM users WHERE next_recap_utc IS NULL AND recap_on = 1"
+            " AND onboarding_step = 'done' LIMIT ?",
+            (limit,),
+        )
+        return [user_from_row(row) for row in rows]
+
+    async def schedule_recaps(self, times: list[tuple[int, datetime]]) -> None:
+        """Set next_recap_utc for users that have none yet (one transaction per batch)."""
+        async with self.db.write() as conn:
+            await conn.executemany(
+                "UPDATE users SET next_recap_utc = ? WHERE user_id = ? AND next_recap_utc IS NULL",
+                [(utc_text(moment), user_id) for user_id, moment in times],
+            )
+
     async def mark_recap(self, user_id: int, week_start: date, status: RecapStatus) -> None:
         """Record how a claimed recap ended."""
         async with self.db.write() as conn:

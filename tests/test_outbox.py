@@ -519,3 +519,14 @@ async def test_shutdown_fails_what_is_still_queued(outbox: Outbox, api: FakeApi,
     await settle()
     with pytest.raises(NetworkError):
         late.result()
+
+
+async def test_shutdown_mid_request_tells_the_caller_it_may_have_arrived(clock: FakeClock):
+    outbox = Outbox(clock=clock, sleep=clock.sleep, rand=lambda: 0.5)
+    api = FakeApi(clock, latency=5.0)
+    task = send(outbox, api, 7, "slow")
+    await clock.advance(1)
+    await outbox.shutdown()
+    await settle()
+    with pytest.raises(TimedOut):
+        task.result()

@@ -75,12 +75,12 @@ async def test_voice_set_one_note_then_done_prompt_and_cached_second_set(tmp_pat
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = await voice_user(kit)
         setup = (await chat.send("/workout"))[-1]
-        # The note follows the set-up at once, so it is on the phone before Go.
-        await wait_until(lambda: len(voices(kit)) == 1, within=30)
+        # The note comes just before the set-up, so it is on the phone before Go exists.
+        assert len(voices(kit)) == 1
         note = voices(kit)[0]
         assert note.voice is not None and note.voice[:4] == b"OggS"  # uploaded once
-        assert "Set 1 of 3 — left leg: 2 reps. In position? Tap Go" in note.text
-        assert chat.messages()[-2:] == [setup, note]
+        assert "Set 1 of 3 — left leg: 2 reps. In position? Tap Go below" in note.text
+        assert chat.messages()[-2:] == [note, setup] and has_button(setup, "Go")
         await chat.press(setup, "Go")
         tracks = kit.app.bot_data.voice
         assert (tracks.built, tracks.uploads, len(voices(kit))) == (1, 1, 1)
@@ -89,12 +89,9 @@ async def test_voice_set_one_note_then_done_prompt_and_cached_second_set(tmp_pat
         assert len(setup.edits) == 2 and "Follow the voice note</b> (0:13)" in setup.edits[0]
         await chat.send("done 8")
         assert await set_rows(kit) == [("left", 1, 8)]
-        await wait_until(
-            lambda: any("Set 2 of 3" in m.text for m in chat.messages()[-2:]), within=10
-        )
-        await wait_until(lambda: len(voices(kit)) == 2)
-        second = chat.messages()[-2]
-        assert "Set 2 of 3" in second.text
+        await wait_until(lambda: has_button(chat.last(), "Go"), within=10)
+        second = chat.last()
+        assert "Set 2 of 3" in second.text and len(voices(kit)) == 2
         await chat.press(second, "Go")
         assert len(voices(kit)) == 2
         assert voices(kit)[1].voice is None  # sent by file_id: no upload

@@ -174,3 +174,14 @@ def test_parse_weekday() -> None:
     assert rules.parse_weekday("mon") == 0
     assert rules.parse_weekday("x") is None
     assert rules.parse_weekday("funday") is None
+
+
+async def test_users_from_before_recaps_get_a_recap_time_at_start_up(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    async with running_kit(db, START) as kit:
+        chat = kit.chat()
+        await onboard(chat)
+        await kit.storage.update_user(42, kit.now(), next_recap_utc=None)  # as migrated
+    async with running_kit(db, START + timedelta(minutes=1)) as kit:
+        user = await kit.storage.get_user(42)
+        assert user.next_recap_utc == datetime(2026, 11, 22, 6, 30, tzinfo=UTC)

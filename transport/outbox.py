@@ -12,30 +12,26 @@ backoff, a maybe-delivered send is never repeated, and a 403 drops the chat's qu
 from __future__ import annotations
 
 import asyncio
-import bisect
 import collections
 import itertools
 import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from transport.failures import Backoff, Verdict, creates_message, is_edit, retry_after_s, verdict
-from transport.limits import BOT_RATE_PER_S, CHAT_INTERVAL_S, Budget, Gate, chat_gate
+from transport.limits import BOT_RATE_PER_S, CHAT_INTERVAL_S, Budget
 from transport.priority import Priority, current_priority
+from transport.queues import Callback, ChatKey, ChatQueue, Op, Queues, Result
 from transport.shown import Shown, message_key
 
 log = logging.getLogger(__name__)
 
-Result = bool | dict[str, Any] | list[dict[str, Any]]
-Callback = Callable[..., Coroutine[Any, Any, Result]]
-ChatKey = int | str
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 BlockedHook = Callable[[int], Awaitable[None]]
@@ -44,39 +40,6 @@ BlockedHook = Callable[[int], Awaitable[None]]
 GLOBAL_429_CHATS = 3
 # Idle chats' gates are forgotten this often.
 SWEEP_EVERY_S = 30.0
-
-
-@dataclass(eq=False)
-class _Op:
-    """One queued message: its place (priority, seq), its call, and its caller's future."""
-
-    seq: int
-    priority: Priority
-    endpoint: str
-    data: dict[str, Any]
-    chat: ChatKey
-    callback: Callback
-    args: Any
-    kwargs: dict[str, Any]
-    future: asyncio.Future[Result]
-    key: object = None  # edits of one message share a key and coalesce
-    attempts: int = 0
-    waits: int = 0
-    not_before: float = -math.inf
-
-    def order(self) -> tuple[int, int]:
-        """The queue order: priority first, then first come."""
-        return (self.priority, self.seq)
-
-
-@dataclass(eq=False)
-class _Chat:
-    """A chat's gate, its queue (in order) and whether a request to it is under way."""
-
-    gate: Gate
-    ops: list[_Op] = field(default_factory=list)
-    busy: bool = False
-    retry_at: float = -math.inf
 
 
 class Outbox(BaseRateLimiter[int]):
@@ -96,8 +59,6 @@ class Outbox(BaseRateLimiter[int]):
         max_waits: int = 8,
         max_in_flight: int = 64,
     ) -> None:
-        # Seconds between messages to one private chat; in-process handler tests shorten it.
-        self.chat_interval_s = chat_interval_s
         self._clock = clock
         self._sleep = sleep
         self._rand = rand
@@ -112,8 +73,7 @@ class Outbox(BaseRateLimiter[int]):
         self.retry_after_count = 0
         self.shown = Shown()
         self._budget = Budget(rate)
-        self._chats: dict[ChatKey, _Chat] = {}
-        self._waiting: set[ChatKey] = set()
+        self._queues = Queues(chat_interval_s)
         self._seq = itertools.count()
         self._in_flight = 0
         self._global_retry_at = -math.inf
@@ -139,11 +99,8 @@ class Outbox(BaseRateLimiter[int]):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         closed = NetworkError("the outbox is shut down")
-        for chat in self._chats.values():
-            for op in chat.ops:
-                self._fail(op, closed, "dropped")
-            chat.ops.clear()
-        self._waiting.clear()
+        for op in self._queues.drain():
+            self._fail(op, closed, "dropped")
 
     async def process_request(
         self,
@@ -160,7 +117,7 @@ class Outbox(BaseRateLimiter[int]):
         if chat is None or not (creates_message(endpoint) or is_edit(endpoint)):
             return await self._direct(callback, args, kwargs, endpoint, chat, priority)
         loop = asyncio.get_running_loop()
-        op = _Op(
+        op = Op(
             seq=next(self._seq),
             priority=priority,
             endpoint=endpoint,
@@ -176,6 +133,15 @@ class Outbox(BaseRateLimiter[int]):
         return await op.future
 
     @property
+    def chat_interval_s(self) -> float:
+        """Seconds between messages to one private chat (in-process handler tests shorten it)."""
+        return self._queues.chat_interval_s
+
+    @chat_interval_s.setter
+    def chat_interval_s(self, value: float) -> None:
+        self._queues.chat_interval_s = value
+
+    @property
     def rate(self) -> float:
         """Messages per second over all chats."""
         return 1.0 / self._budget.interval
@@ -188,7 +154,7 @@ class Outbox(BaseRateLimiter[int]):
 
     def depth(self) -> int:
         """Messages queued or under way."""
-        return sum(len(self._chats[c].ops) for c in self._waiting) + self._in_flight
+        return self._queues.queued() + self._in_flight
 
     # --- calls that are not messages ------------------------------------------------------
 
@@ -232,20 +198,10 @@ class Outbox(BaseRateLimiter[int]):
 
     # --- the queue ------------------------------------------------------------------------
 
-    def _enqueue(self, op: _Op) -> None:
-        chat = self._chats.get(op.chat)
-        if chat is None:
-            chat = self._chats[op.chat] = _Chat(chat_gate(op.chat, self.chat_interval_s))
-        if op.key is not None:
-            older = next((o for o in chat.ops if o.key == op.key), None)
-            if older is not None:
-                # The newer content takes the older edit's place in the queue.
-                chat.ops.remove(older)
-                op.seq = older.seq
-                op.priority = min(op.priority, older.priority)
-                self._settle(older, True, "superseded")
-        bisect.insort(chat.ops, op, key=_Op.order)
-        self._waiting.add(op.chat)
+    def _enqueue(self, op: Op) -> None:
+        older = self._queues.add(op)
+        if older is not None:
+            self._settle(older, True, "superseded")
         self._start()
 
     def _start(self) -> None:
@@ -281,48 +237,37 @@ class Outbox(BaseRateLimiter[int]):
     def _dispatch(self, now: float) -> float | None:
         """Launch every message that may go now; the time to look again (None: when woken)."""
         if now >= self._next_sweep:
-            self._sweep(now)
+            self._next_sweep = now + SWEEP_EVERY_S
+            self._queues.sweep(now)
         while self._in_flight < self._max_in_flight:
-            best: tuple[_Op, _Chat] | None = None
+            best: tuple[ChatQueue, Op] | None = None
             wake: float | None = None
-            for key in list(self._waiting):
-                chat = self._chats[key]
-                # While a request is under way, what the chat shows is not known yet.
-                op = None if chat.busy else self._head(key, chat)
-                if op is None:
-                    continue
+            for chat, op in self._queues.ready(self._needless):
                 ready = max(op.not_before, chat.retry_at, chat.gate.free_at(now, op.priority))
                 if ready > now:
                     wake = ready if wake is None else min(wake, ready)
-                elif best is None or op.order() < best[0].order():
-                    best = (op, chat)
+                elif best is None or op.order() < best[1].order():
+                    best = (chat, op)
             if best is None:
                 return wake
             slot = max(self._budget.free_at(now), self._global_retry_at)
             if slot > now:
                 return slot
-            self._launch(*best, now)
+            self._launch(best[0], now)
         return None
 
-    def _head(self, key: ChatKey, chat: _Chat) -> _Op | None:
-        """The chat's next message, after dropping cancelled ones and edits already showing."""
-        while chat.ops:
-            op = chat.ops[0]
-            if op.future.done():
-                chat.ops.pop(0)
-                self._count(op.priority, "cancelled")
-            elif op.key is not None and self.shown.identical(op.endpoint, op.data):
-                chat.ops.pop(0)
-                self._settle(op, True, "identical")
-            else:
-                return op
-        self._waiting.discard(key)
-        return None
+    def _needless(self, op: Op) -> bool:
+        """Settle a queued message that need not go: its caller left, or it shows already."""
+        if op.future.done():
+            self._count(op.priority, "cancelled")
+            return True
+        if op.key is not None and self.shown.identical(op.endpoint, op.data):
+            self._settle(op, True, "identical")
+            return True
+        return False
 
-    def _launch(self, op: _Op, chat: _Chat, now: float) -> None:
-        chat.ops.pop(0)
-        if not chat.ops:
-            self._waiting.discard(op.chat)
+    def _launch(self, chat: ChatQueue, now: float) -> None:
+        op = self._queues.take(chat)
         chat.busy = True
         self._in_flight += 1
         self._budget.take(now)
@@ -331,10 +276,15 @@ class Outbox(BaseRateLimiter[int]):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _execute(self, op: _Op, chat: _Chat) -> None:
+    async def _execute(self, op: Op, chat: ChatQueue) -> None:
         try:
             try:
                 result = await op.callback(*op.args, **op.kwargs)
+            except asyncio.CancelledError:
+                # Shut down mid-request: it may have reached Telegram, so the caller must not
+                # resend it blindly.
+                self._fail(op, TimedOut("the outbox shut down during the request"), "maybe")
+                raise
             except Exception as exc:
                 await self._failed(op, chat, exc)
             else:
@@ -346,13 +296,13 @@ class Outbox(BaseRateLimiter[int]):
             if self._wake is not None:
                 self._wake.set()
 
-    async def _failed(self, op: _Op, chat: _Chat, exc: Exception) -> None:
+    async def _failed(self, op: Op, chat: ChatQueue, exc: Exception) -> None:
         kind = verdict(exc)
         if kind is Verdict.WAIT:
             op.waits += 1
             chat.retry_at = max(chat.retry_at, self._clock() + self._note_429(op.chat, exc))
             if op.waits <= self._max_waits:
-                self._requeue(op, chat)
+                self._requeue(op)
                 return
         elif kind is Verdict.RETRY or (kind is Verdict.MAYBE and not creates_message(op.endpoint)):
             op.attempts += 1
@@ -362,7 +312,7 @@ class Outbox(BaseRateLimiter[int]):
             if op.attempts < limit:
                 op.not_before = self._clock() + self.backoff.delay(op.attempts, self._rand)
                 self._count(op.priority, "retried")
-                self._requeue(op, chat)
+                self._requeue(op)
                 return
         elif kind is Verdict.UNCHANGED and op.key is not None:
             self.shown.remember(op.endpoint, op.data, True)
@@ -376,15 +326,11 @@ class Outbox(BaseRateLimiter[int]):
             return
         self._fail(op, exc, "maybe" if kind is Verdict.MAYBE else "failed")
 
-    def _requeue(self, op: _Op, chat: _Chat) -> None:
+    def _requeue(self, op: Op) -> None:
         if op.future.done():
             self._count(op.priority, "cancelled")
-            return
-        if op.key is not None and any(o.key == op.key for o in chat.ops):
+        elif not self._queues.put_back(op):
             self._settle(op, True, "superseded")
-            return
-        bisect.insort(chat.ops, op, key=_Op.order)
-        self._waiting.add(op.chat)
 
     def _note_429(self, chat: ChatKey | None, exc: Exception) -> float:
         """Count a 429; pause every chat when it is clearly the bot's limit. Returns the wait."""
@@ -402,12 +348,8 @@ class Outbox(BaseRateLimiter[int]):
 
     async def _blocked(self, chat_id: int, exc: Exception) -> None:
         """403: drop what is queued for the chat, then let the bot forget the user."""
-        chat = self._chats.get(chat_id)
-        if chat is not None:
-            for op in chat.ops:
-                self._fail(op, exc, "dropped")
-            chat.ops.clear()
-            self._waiting.discard(chat_id)
+        for op in self._queues.drop_chat(chat_id):
+            self._fail(op, exc, "dropped")
         self.shown.forget_chat(chat_id)
         if self.on_blocked is None or chat_id in self._blocking:
             return
@@ -419,23 +361,14 @@ class Outbox(BaseRateLimiter[int]):
         finally:
             self._blocking.discard(chat_id)
 
-    def _sweep(self, now: float) -> None:
-        self._next_sweep = now + SWEEP_EVERY_S
-        for key in [
-            k
-            for k, c in self._chats.items()
-            if not c.ops and not c.busy and c.gate.idle(now) and c.retry_at <= now
-        ]:
-            del self._chats[key]
-
     # --- outcomes -------------------------------------------------------------------------
 
-    def _settle(self, op: _Op, result: Result, label: str) -> None:
+    def _settle(self, op: Op, result: Result, label: str) -> None:
         if not op.future.done():
             op.future.set_result(result)
         self._count(op.priority, label)
 
-    def _fail(self, op: _Op, exc: Exception, label: str) -> None:
+    def _fail(self, op: Op, exc: Exception, label: str) -> None:
         if not op.future.done():
             op.future.set_exception(exc)
         self._count(op.priority, label)

@@ -111,7 +111,7 @@ def with_timer_button(markup: InlineKeyboardMarkup, webapp_url: str) -> InlineKe
 
 def voice_caption(title: str, reps: int) -> str:
     """The voice note's caption; `title` is e.g. "Set 2 of 3 — left leg"."""
-    return f"🔊 {title}: {reps} reps. In position? Tap Go, then play this and follow along."
+    return f"🔊 {title}: {reps} reps. In position? Tap Go below, then play this and follow it."
 
 
 def voice_screen(title: str, seconds: int, cue: str) -> str:

@@ -23,7 +23,7 @@ from handlers.workout.runtime import (
     scaled,
     schedule,
 )
-from handlers.workout.voice_pacer import go_voice, send_note_ahead
+from handlers.workout.voice_pacer import go_voice, send_note_first
 from storage.sessions import SetRecord
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,8 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         rt.cue(slot),
     )
     markup = render.setup_keyboard(rt.session.session_id, rt.index)
+    if rt.mode == "voice":
+        await send_note_first(context, rt)
     webapp_url = context.bot_data.webapp_url
     if rt.mode == "app" and webapp_url:
         markup = pacing_views.with_timer_button(markup, webapp_url)
@@ -148,8 +150,6 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         schedule(context, rt, _setup_job, scaled(SETUP_RETRY_S[rt.attempts - 1]))
         return
     rt.message_id = message.message_id
-    if rt.mode == "voice":
-        send_note_ahead(context, rt)
     if rt.untidy is not None:
         previous, previous_text = rt.untidy
         rt.untidy = None

@@ -88,7 +88,7 @@ class Guided:
     pending: dict[int, Job[Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     mode: PacingMode = "chat"  # how Go paces a set: edits, one voice note, or the Mini App
-    voice_note: tuple[int, asyncio.Task[bool]] | None = None  # a set's note on its way
+    voice_sent: int | None = None  # the set whose voice note is in the chat
 
     @property
     def slot(self) -> SetSlot:

@@ -1,12 +1,12 @@
 """Voice pacing of a set: one voice note paces it; the bot's clock only decides when to ask.
 
 The note paces every rep in the user's player, so the bot sends one request per set instead of
-an edit per beat. It is sent right after the set-up message, while the user gets into position,
-so that it is already on the phone when they tap Go: however busy the bot is (Telegram allows
-~30 messages/s per bot, so 100 notes sent at Go would take over 3 s), the first cue is the
-player starting. If it hasn't gone by then, Go sends it. The clock starts at Go; when the set's
-time is up the usual "Set N of M done?" follows. Pause stops the clock (the user pauses the
-player), Resume restarts it from where it stopped; Done, Stop and typed replies work as in chat.
+an edit per beat. It goes out just before the set's set-up message, so it is already on the
+phone when Go appears: however busy the bot is (Telegram allows ~30 messages/s per bot, so 100
+notes sent at Go would take over 3 s), the first cue is the player starting. If it couldn't be
+sent then, Go sends it. The clock starts at Go; when the set's time is up the usual "Set N of M
+done?" follows. Pause stops the clock (the user pauses the player), Resume restarts it from
+where it stopped; Done, Stop and typed replies work as in chat.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     data = context.bot_data
     slot = rt.slots[index]
     title = render.set_title(slot.number, slot.sets, slot.side)
-    # A second after the set-up message: Telegram allows about one message a second per chat.
+    # A second after the last message: Telegram allows about one message a second per chat.
     await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
     rt.last_out = time.monotonic()
     try:
@@ -62,27 +62,23 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     return True
 
 
-def send_note_ahead(context: Ctx, rt: Guided) -> None:
-    """At set-up: send the set's voice note in the background (not under the session's lock)."""
-    index = rt.index
-    task = context.application.create_task(
-        _send_note(context, rt, index), name=f"voice-note-{rt.user_id}"
-    )
-    rt.voice_note = (index, task)
+async def send_note_first(context: Ctx, rt: Guided) -> None:
+    """Before the set-up message: the set's voice note (then a second's gap for the set-up)."""
+    if rt.voice_sent == rt.index:
+        return
+    if await _send_note(context, rt, rt.index):
+        rt.voice_sent = rt.index
+        # The set-up follows a second later: Telegram allows about one message a second per chat.
+        await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
 
 
 async def go_voice(context: Ctx, rt: Guided) -> bool:
     """Start the clock of a voice-paced set (sending its note if it isn't out yet)."""
     slot = rt.slot
-    sent = False
-    if rt.voice_note is not None and rt.voice_note[0] == rt.index:
-        # Still on its way: wait for it rather than send a second copy.
-        sent = await asyncio.shield(rt.voice_note[1])
-    if not sent:
-        sent = await _send_note(context, rt, rt.index)
-    if not sent:
-        return False
-    rt.voice_note = None
+    if rt.voice_sent != rt.index:
+        if not await _send_note(context, rt, rt.index):
+            return False
+        rt.voice_sent = rt.index
     spec = track_spec(rt, rt.index)
     title = render.set_title(slot.number, slot.sets, slot.side)
     bump(rt)
