@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
 
 from handlers.context import Ctx
 from handlers.planning import next_training_day
@@ -12,6 +14,8 @@ from handlers.views import common as common_views
 from handlers.views import i18n
 from handlers.views import language as views
 from handlers.views import settings as settings_views
+
+log = logging.getLogger(__name__)
 
 
 async def language_command(update: Update, context: Ctx) -> None:
@@ -49,6 +53,7 @@ async def language_button(update: Update, context: Ctx) -> None:
     # Someone who has not agreed yet keeps the choice in memory only; consent stores it.
     remember_choice(data, tg_user.id, code)
     i18n.use(code)
+    await chat_menu(context, query.message.chat.id, code, tg_user.language_code)
     name = i18n.LANGUAGES[code]
     await query.answer(views.language_toast(name))
     if origin == "s" and user is not None and user.onboarded:
@@ -70,3 +75,21 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
+
+
+async def chat_menu(context: Ctx, chat_id: int, language: str, client_code: str | None) -> None:
+    """The chat's own command menu when its language differs from the Telegram app's.
+
+    Telegram picks a private chat's menu by scope first (chat, then all private chats by
+    language), so a chosen language other than the app's needs a menu for the chat itself.
+    """
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if language == i18n.resolve(client_code):
+            await context.bot.delete_my_commands(scope=scope)
+        else:
+            commands = [BotCommand(name, text) for name, text in common_views.commands()]
+            await context.bot.set_my_commands(commands, scope=scope)
+    except TelegramError as exc:
+        # The words are right anyway; only the menu's labels stay in the other language.
+        log.warning("could not set chat %s's command menu: %s", chat_id, exc)

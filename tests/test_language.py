@@ -122,3 +122,15 @@ async def test_forged_language_is_a_stale_button(tmp_path: Path) -> None:
         menu = (await chat.send("/language"))[-1]
         await chat.forge(menu, "lang:xx")
         assert (await kit.storage.get_user(42)).language == "en"
+
+
+async def test_a_chosen_language_gets_its_own_chat_menu(tmp_path: Path) -> None:
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        chat = kit.chat(42, "Ann", "ru")
+        await onboard(chat)
+        menu = (await chat.send("/language"))[-1]
+        await chat.press(menu, "lang:de")
+        method, params = [c for c in kit.request.calls if "MyCommands" in c[0]][-1]
+        assert method == "setMyCommands" and params["scope"]["chat_id"] == 42
+        await chat.press(menu, "lang:ru")  # back to the app's language: the chat menu goes
+        assert [c for c in kit.request.calls if "MyCommands" in c[0]][-1][0] == "deleteMyCommands"
