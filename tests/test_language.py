@@ -132,5 +132,5 @@ async def test_a_chosen_language_gets_its_own_chat_menu(tmp_path: Path) -> None:
         await chat.press(menu, "lang:de")
         method, params = [c for c in kit.request.calls if "MyCommands" in c[0]][-1]
         assert method == "setMyCommands" and params["scope"]["chat_id"] == 42
-        await chat.press(menu, "lang:ru")  # back to the app's language: the chat menu goes
+        await chat.forge(menu, "lang:ru")  # back to the app's language: the chat menu goes
         assert [c for c in kit.request.calls if "MyCommands" in c[0]][-1][0] == "deleteMyCommands"
