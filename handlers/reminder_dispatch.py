@@ -270,7 +270,8 @@ class Dispatcher:
             cadence, pacing.session_plan(dose.sets, dose.reps, user.legs)
         )
         with speaking(user.language):
-            text = reminders_views.reminder(program, user, plan, seconds, kind)
+            # The program's texts are per language too (content overlays).
+            text = reminders_views.reminder(self.data.program, user, plan, seconds, kind)
             return text, reminders_views.reminder_keyboard(day, kind)
 
     async def _deliver(self, user: UserRecord, text: str, markup: InlineKeyboardMarkup) -> Outcome:
