@@ -18,7 +18,8 @@ from content import ContentError, Preset, Program, load_program
 from content.load import DEFAULT_PATH, _display_name
 
 CONTENT_DIR = Path(content.__file__).parent
-CONTENT_FILES = sorted(CONTENT_DIR.glob("*.toml"))
+# Programs only: <name>.<lang>.toml overlays and their template are tests/test_content_overlay.py's.
+CONTENT_FILES = sorted(p for p in CONTENT_DIR.glob("*.toml") if "." not in p.stem)
 
 
 # --- helpers -------------------------------------------------------------------------------
