@@ -1,8 +1,9 @@
 """Guided-set pacing under load against the fake Bot API, in one process (figures; not a test).
 
 N users start a guided set at the same moment (all press Go together: the worst case). The real
-application (bot.build_application, its AIORateLimiter and job queue) talks HTTP to a fake server
-that enforces Telegram's limits: 30 messages/s per bot and 1 per second per chat. For every beat
+application (bot.build_application: its outbox, inbox and job queue, served as bot.py serves it)
+talks HTTP to a fake server that enforces Telegram's limits: 30 messages/s per bot and 1 per
+second per chat. For every beat
 the pacer shows, lateness is the time the edit reached the server minus the beat's planned time
 (same process, same monotonic clock). Run from the repository root::
 
@@ -24,8 +25,8 @@ from pathlib import Path
 import bot
 from coach import pacing
 from handlers import workout
-from handlers.lifecycle import on_shutdown, on_startup
 from tests.fakebot import FakeBotServer, FakeUser, parse_html
+from transport.serving import serve
 
 TELEGRAM_GLOBAL = 30
 TELEGRAM_PER_CHAT = 1
@@ -93,12 +94,10 @@ async def run(users: int, reps: int, folder: Path) -> Figures:
     app = bot.build_application(settings, clock=lambda: NOW)
     observed: list[tuple[int, int, float, str]] = []
     workout.beat_observers.append(lambda *seen: observed.append(seen))
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(app, settings, stop=stop))
     try:
-        await app.initialize()
-        await on_startup(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await wait(lambda: app.running, 30)
         storage = app.bot_data.storage
         people = []
         for i in range(users):
@@ -127,11 +126,9 @@ async def run(users: int, reps: int, folder: Path) -> Figures:
             duration * 3 + 30,
         )
         wall = time.monotonic() - began
-        await app.updater.stop()
-        await app.stop()
-        await on_shutdown(app)
-        await app.shutdown()
     finally:
+        stop.set()
+        await serving
         workout.beat_observers.clear()
         server.stop()
 

@@ -15,6 +15,8 @@ from telegram.ext import (
     filters,
 )
 
+from handlers import callbacks
+from handlers.callbacks import matches
 from handlers.context import BotData
 
 App = Application[Any, Any, Any, Any, BotData, Any]
@@ -47,6 +49,8 @@ def register_handlers(application: App) -> None:
         MessageHandler(filters.TEXT & ~filters.COMMAND, onboarding.typed_answer), group=-1
     )
     add = application.add_handler
+    # A button handler gets only data fitting its buttons' shapes (handlers/callbacks.py);
+    # anything else, forged or from an old keyboard, falls through to common.stale_button.
     add(CommandHandler("start", onboarding.start))
     add(CommandHandler("help", learn.help_command))
     add(CommandHandler("learn", learn.learn))
@@ -55,16 +59,16 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("variations", learn.variations))
     add(CommandHandler("sources", learn.sources))
     add(CommandHandler("settings", settings.settings))
-    add(CallbackQueryHandler(onboarding.consent, pattern=r"^consent:"))
-    add(CallbackQueryHandler(settings.choice_button, pattern=r"^cfg:"))
-    add(CallbackQueryHandler(settings.menu_button, pattern=r"^menu:"))
-    add(CallbackQueryHandler(pacing_mode.button, pattern=r"^pace:"))
-    add(CallbackQueryHandler(learn.learn_button, pattern=r"^learn:"))
-    add(CallbackQueryHandler(learn.cues_button, pattern=r"^cues:"))
+    add(CallbackQueryHandler(onboarding.consent, pattern=matches(callbacks.CONSENT)))
+    add(CallbackQueryHandler(settings.choice_button, pattern=matches(callbacks.CHOICE)))
+    add(CallbackQueryHandler(settings.menu_button, pattern=matches(callbacks.MENU)))
+    add(CallbackQueryHandler(pacing_mode.button, pattern=matches(callbacks.PACE)))
+    add(CallbackQueryHandler(learn.learn_button, pattern=matches(callbacks.LEARN)))
+    add(CallbackQueryHandler(learn.cues_button, pattern=matches(callbacks.CUES)))
     # --- workout (guided sets, logging) ---
     add(CommandHandler("workout", workout.workout_command))
-    add(CallbackQueryHandler(workout.start_button, pattern=r"^workout:"))
-    add(CallbackQueryHandler(workout.button, pattern=r"^wk:"))
+    add(CallbackQueryHandler(workout.start_button, pattern=matches(callbacks.START_NOW)))
+    add(CallbackQueryHandler(workout.button, pattern=matches(callbacks.WORKOUT)))
     # Only text that parses as a log; anything else falls through to the hint (common.text).
     log_reply = filters.UpdateType.MESSAGE & ~filters.COMMAND & logging_sets.LOG_REPLY
     add(MessageHandler(log_reply, logging_sets.reply))
@@ -77,7 +81,7 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("schedule", reminders.schedule_command))
     add(CommandHandler("stop", reminders.stop))
     add(CommandHandler("recap", recap.recap_command))
-    add(CallbackQueryHandler(reminders.reminder_button, pattern=r"^remind:"))
+    add(CallbackQueryHandler(reminders.reminder_button, pattern=matches(callbacks.REMIND)))
     add(ChatMemberHandler(blocked.member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # --- progress, progression, safety, your data ---
@@ -85,9 +89,9 @@ def register_handlers(application: App) -> None:
     add(CommandHandler("history", progress.history_command))
     add(CommandHandler("export", privacy.export_command))
     add(CommandHandler("delete", privacy.delete_command))
-    add(CallbackQueryHandler(progress.history_button, pattern=r"^hist:"))
-    add(CallbackQueryHandler(privacy.delete_button, pattern=r"^del:"))
-    add(CallbackQueryHandler(safety.progression_button, pattern=r"^prog:"))
+    add(CallbackQueryHandler(progress.history_button, pattern=matches(callbacks.HISTORY)))
+    add(CallbackQueryHandler(privacy.delete_button, pattern=matches(callbacks.DELETE)))
+    add(CallbackQueryHandler(safety.progression_button, pattern=matches(callbacks.PROGRESSION)))
 
     # --- fallbacks (keep last) ---
     add(MessageHandler(filters.LOCATION, onboarding.location))

@@ -157,7 +157,8 @@ async def _tell_the_chat(
     context: Ctx, user: UserRecord, session: SessionRecord, result: LogResult
 ) -> None:
     """The usual confirmation (or summary) in the chat; a guided session moves on."""
-    assert result.session is not None
+    if result.session is None:  # gone meanwhile (/delete): nothing to tell
+        return
     rt = workout.guided(context, user.user_id)
     if rt is not None and rt.session.session_id != session.session_id:
         rt = None

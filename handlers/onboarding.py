@@ -47,7 +47,9 @@ async def start(update: Update, context: Ctx) -> None:
         user = await data.storage.update_user(
             user.user_id, now, active=True, reminders_on=True, chat_id=message.chat_id
         )
-        assert user is not None
+        if user is None:  # erased meanwhile (/delete)
+            await message.reply_text(render.need_start())
+            return
         if user.onboarded:
             user = await reschedule(context, user)
     if not user.onboarded:
@@ -202,7 +204,9 @@ async def finish(message: Message, context: Ctx, user: UserRecord) -> None:
     now = data.now()
     first_day = schedule.first_training_day(now, user.remind_at, ZoneInfo(user.timezone))
     updated = await data.storage.update_user(user.user_id, now, first_day=first_day)
-    assert updated is not None
+    if updated is None:  # erased meanwhile (/delete)
+        await message.reply_text(render.need_start())
+        return
     updated = await reschedule(context, updated)
     next_day = next_training_day(updated, await data.storage.last_done_day(user.user_id), now)
     await message.reply_text(

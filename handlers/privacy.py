@@ -18,7 +18,9 @@ from handlers import render
 from handlers.common import sender_profile
 from handlers.context import Ctx
 from handlers.dose import usual_dose
+from handlers.files import send_or_summarize
 from handlers.planning import local_today
+from handlers.views import files as files_views
 from storage.convert import utc_text
 from storage.progress import ExportRow
 from storage.records import FOREVER, UserRecord
@@ -138,10 +140,16 @@ async def export_command(update: Update, context: Ctx) -> None:
     content = export_csv(data.program, user, rows, now)
     sets = sum(1 for row in rows if row.leg is not None)
     sessions = len({row.session_id for row in rows})
-    await message.reply_document(
-        document=content,
-        filename=f"medial-coach-{local_today(user, now).isoformat()}.csv",
-        caption=render.export_caption(sets, sessions),
+    caption = render.export_caption(sets, sessions)
+    await send_or_summarize(
+        message,
+        lambda: message.reply_document(
+            document=content,
+            filename=f"medial-coach-{local_today(user, now).isoformat()}.csv",
+            caption=caption,
+        ),
+        caption,
+        files_views.export_not_sent(),
     )
 
 

@@ -13,7 +13,9 @@ from coach.stats import Progress, SessionFacts, off_days, progress
 from handlers import chart, render
 from handlers.common import sender_profile
 from handlers.context import Ctx
+from handlers.files import send_or_summarize
 from handlers.planning import local_today
+from handlers.views import files as files_views
 from storage.records import UserRecord
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,12 @@ async def progress_command(update: Update, context: Ctx) -> None:
         log.exception("could not draw the progress chart")
         await message.reply_text(summary)
         return
-    await message.reply_photo(photo=png, caption=summary, filename="progress.png")
+    await send_or_summarize(
+        message,
+        lambda: message.reply_photo(photo=png, caption=summary, filename="progress.png"),
+        summary,
+        files_views.chart_not_sent(),
+    )
 
 
 async def _history_page(context: Ctx, user: UserRecord, page: int) -> tuple[str, int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 import sqlite3
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from tests.e2e_harness import StartBot
 from tests.fakebot import BotMessage, FakeBotServer, FakeUser
+from transport.limits import CHAT_BURST
 
 CLOCK = {"MEDIAL_CLOCK_START": "2026-11-22T06:00:00+00:00"}
 BEAT = re.compile(r"Rep \d+/\d+ — [^\n]*")
@@ -90,7 +90,8 @@ def test_guided_session_through_the_real_process(
         "Rep 2/2 — lower ⬇️ (breathe in)",
     ]
     stamps = [at for at, _ in ended.history]
-    assert min(b - a for a, b in itertools.pairwise(stamps)) >= 0.9  # ≤ 1 edit per second
+    # About 1 edit a second; a reply (the Pause screen) may use the chat's short burst.
+    assert max(sum(1 for u in stamps if at <= u < at + 1.0) for at in stamps) <= CHAT_BURST
 
     user.send("done 8")
     user.wait_for("Logged set 1 of 3, left, 8 reps")

@@ -15,7 +15,7 @@ from storage import Storage
 from storage.sessions import NewSet
 from tests.handlerkit import Chat, Kit, running_kit
 from tests.test_onboarding import START, onboard
-from tests.test_workout import context_of, has_button, press_when, wait_until
+from tests.test_workout import context_of, has_button, press_when, reply_in, wait_until
 
 # Sunday 22 Nov 2026, 07:00 in Berlin: onboarding with 07:30 makes today a training day.
 TODAY = date(2026, 11, 22)
@@ -233,7 +233,7 @@ async def test_done_during_setup_logs_the_current_set_and_rests(tmp_path: Path) 
         chat = await ready(kit, legs="left")
         setup = (await chat.send("/workout"))[-1]
         assert "Set 1 of 3" in setup.text
-        reply = (await chat.send("done 8"))[0]
+        reply = reply_in(await chat.send("done 8"))
         assert reply.text == "✅ Logged set 1 of 3, left, 8 reps."
         await wait_until(lambda: "Logged: 8 reps" in setup.text)
         assert "Rest:" in setup.text and "Skip rest" in str(setup.buttons())
@@ -252,11 +252,11 @@ async def test_done_logs_the_finished_set_before_the_next_one(tmp_path: Path) ->
         second = chat.last()
         assert "Set 2 of 3" in second.text and "Go" in str(second.buttons())
         # The user never replied to set 1: that is the set the bot is waiting for.
-        reply = (await chat.send("done"))[0]
+        reply = reply_in(await chat.send("done"))
         assert "set 1 of 3" in reply.text
         await chat.press(second, "Go")
         await wait_until(lambda: has_button(second, "Pause"))
-        reply = (await chat.send("done 5"))[0]
+        reply = reply_in(await chat.send("done 5"))
         assert "set 2 of 3, left, 5 reps" in reply.text
         assert await rows(kit) == [("left", 1, 10, False, ""), ("left", 2, 5, False, "")]
         assert kit.request.rejected == []

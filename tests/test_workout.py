@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import itertools
 import re
 import time
 from collections.abc import Callable
@@ -40,6 +39,11 @@ async def wait_until(predicate: Callable[[], bool], within: float = 5.0) -> None
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.005)
+
+
+def reply_in(sent: list[Sent]) -> Sent:
+    """The first new message of what the bot sent (edits handed over earlier may land first)."""
+    return next(m for m in sent if not m.edits)
 
 
 def has_button(message: Sent, label: str) -> bool:
@@ -146,9 +150,8 @@ async def test_set_is_paced_beat_by_beat_on_one_message(tmp_path: Path) -> None:
         assert "Rest: 45 s" in setup.text and has_button(setup, "Skip rest")
         # One message for the whole set: nothing else was sent meanwhile.
         assert chat.messages()[-1] is setup
-        stamps = [t for method, t in calls if method == "editMessageText"]
-        gaps = [b - a for a, b in itertools.pairwise(stamps)]
-        assert min(gaps) >= SCALE * 0.95
+        # Beats are at least a pacing second apart; the chat's limit is the outbox's to keep.
+        assert len([m for m, _ in calls if m == "editMessageText"]) == len(setup.edits)
         assert kit.request.rejected == []
 
 
@@ -203,7 +206,7 @@ async def test_full_guided_session_both_legs_then_checkin(tmp_path: Path) -> Non
             titles.append(setup.text)
             await go(chat, setup)
             await wait_until(lambda s=setup: "done?" in s.text)  # type: ignore[misc]
-            reply = (await chat.send("done"))[0]
+            reply = reply_in(await chat.send("done"))
             assert "✅ Logged set" in reply.text
             if slot < 5:
                 await wait_until(lambda s=setup: "Logged: 1 rep." in s.text)  # type: ignore[misc]
@@ -250,37 +253,20 @@ async def test_army_four_count_is_paced_by_count(tmp_path: Path) -> None:
         )
 
 
-async def test_many_chats_pacing_thins_the_timeline(tmp_path: Path) -> None:
+async def test_a_slow_chat_sees_fewer_beats_never_late_ones(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        # The outbox lets each chat have one message every 3 pacing seconds: edits coalesce.
+        kit.app.bot_data.outbox.chat_interval_s = SCALE * 3
         chat = await ready(kit, reps=3)
         setup = (await chat.send("/workout"))[-1]
-        rt = workout.guided(context_of(kit), 42)
-        assert rt is not None
-        # 99 other chats mid-set: 4 s between edits keeps the bot within its 25 edits/s.
-        for other in range(1000, 1099):
-            kit.app.bot_data.runtime[other] = workout.Guided(
-                user_id=other,
-                chat_id=other,
-                session=rt.session,
-                preset=rt.preset,
-                cadence=rt.cadence,
-                slots=rt.slots,
-                cues=rt.cues,
-                last_activity=kit.now(),
-                phase="pacing",
-            )
         await go(chat, setup)
         await wait_until(lambda: "done?" in setup.text)
         lines = pacing_lines(setup)
-        thinned = pacing.thin_timeline(pacing.set_timeline(REHAB, 3), 4.0)
-        assert [b.kind for b in thinned] == ["lift", "lift", "lift", "lower", "end"]
-        assert lines == [
-            "Rep 1/3 — lift ⬆️ (breathe out)",
-            "Rep 2/3 — lift ⬆️ (breathe out)",
-            "Rep 3/3 — lift ⬆️ (breathe out)",
-            "Rep 3/3 — lower ⬇️ (breathe in)",
-        ]
-        assert rt.gap == pytest.approx(4.0)
+        expected = expected_lines(REHAB, 3)
+        assert lines[0] == expected[0]  # the set starts when its first beat shows
+        assert is_subsequence(lines, expected)
+        assert len(lines) < len(expected) - 3
+        assert kit.request.rejected == []
 
 
 # --- starting, stopping, continuing ----------------------------------------------------------

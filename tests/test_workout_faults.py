@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import random
@@ -20,6 +21,7 @@ from tests.test_workout import context_of, has_button, ready, session_rows, wait
 from transport.failures import Backoff
 
 SCALE = 0.02
+DESCRIPTIONS = {400: "Bad Request: wrong file", 403: "Forbidden: bot was blocked by the user"}
 SENDS = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 
 
@@ -51,7 +53,7 @@ def fail_when(kit: Kit, decide: Callable[[str, dict[str, Any]], int | None]) -> 
             return await original(url, method, *args, **kwargs)
         failed.append(api)
         kit.request.calls.append((api, params))
-        description = "Forbidden: bot was blocked by the user" if code == 403 else "Bad Gateway"
+        description = DESCRIPTIONS.get(code, "Bad Gateway")
         body = {"ok": False, "error_code": code, "description": description}
         return code, json.dumps(body).encode()
 
@@ -231,3 +233,14 @@ async def ready_user(kit: Kit, chat: Chat) -> None:
     """An onboarded user with 3 sets of 2 reps on the left leg."""
     await onboard(chat)
     await kit.storage.update_user(chat.user_id, kit.now(), reps=2, legs="left")
+
+
+def test_no_assert_guards_state_in_handlers() -> None:
+    """`python -O` drops asserts, and a failed one leaves the user without an answer."""
+    found = [
+        f"{path}:{node.lineno}"
+        for path in sorted((Path(__file__).parent.parent / "handlers").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Assert)
+    ]
+    assert found == []

@@ -60,6 +60,14 @@ class Gate:
         """Count one message sent at `now`."""
         self.tat = max(now, self.tat) + self.interval
 
+    def answered(self, now: float) -> None:
+        """The request taken last was answered at `now`: the next waits a full interval from it.
+
+        Counted from the answer, not the request, so that network jitter can't bring two
+        messages closer than the interval at Telegram's end (which counts arrivals).
+        """
+        self.tat = max(self.tat, now + self.interval)
+
     def idle(self, now: float) -> bool:
         """Whether the gate has forgotten every message (the chat's state can be dropped)."""
         return self.tat <= now

@@ -291,6 +291,7 @@ class Outbox(BaseRateLimiter[int]):
                 self.shown.remember(op.endpoint, op.data, result)
                 self._settle(op, result, "sent")
         finally:
+            chat.gate.answered(self._clock())
             chat.busy = False
             self._in_flight -= 1
             if self._wake is not None:

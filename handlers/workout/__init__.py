@@ -5,12 +5,11 @@ chain of short job-queue jobs, never one long coroutine, so shutdown is prompt. 
 a user's runtime happens under its lock; a job whose generation number is out of date does
 nothing, which is how a Pause, Stop or log cancels the beats already scheduled.
 
-Telegram allows about one message per second per chat: edits go through a per-chat gate (an
-edit due earlier is deferred to a short job, coalescing with later edits of the same message),
-and a screen identical to the one showing is never sent. Telegram allows about 30 messages per
-second per bot: everything this feature sends is spaced by a shared budget (25/s), and with
-many chats pacing at once the timelines are thinned (coach.pacing.thin_timeline), so beats are
-fewer rather than later. A beat never waits for one already missed: the job shows the beat due.
+What a session sends goes through the outbox (transport/outbox.py), which keeps Telegram's
+limits: a chat's edits coalesce (the newest wins) and one identical to what shows is never sent.
+A pacing job shows the beat that is due and hands its edit over without waiting, so under load
+a chat sees fewer beats rather than late ones. A send that fails never leaves a session stuck:
+the set-up is sent again, or the session ends as partial; a blocked chat ends it silently.
 
 Modules: runtime (state, jobs), output (sending), pacer (the phases of a set), session
 (start, continue, end), checkin (summary, pain and difficulty), buttons (commands and wk:).

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from telegram import Update
 
-from handlers import render
+from handlers import callbacks, render
 from handlers.context import Ctx
 from handlers.planning import local_today
 from handlers.views import pacing_modes as pacing_views
@@ -46,15 +44,13 @@ async def button(update: Update, context: Ctx) -> None:
     tg_user = update.effective_user
     if query is None or tg_user is None or query.message is None:
         return
-    parts = (query.data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    arg = parts[3] if len(parts) > 3 else ""
-    session_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1
+    pressed = callbacks.parse(query.data, callbacks.WORKOUT)
     data = context.bot_data
-    user = await data.storage.get_user(tg_user.id)
-    if user is None:
+    user = await data.storage.get_user(tg_user.id) if pressed is not None else None
+    if pressed is None or user is None:
         await query.answer(render.stale_button())
         return
+    action = pressed.word(0)
     if action == "new":
         await query.answer()
         if guided(context, user.user_id) is None:
@@ -63,7 +59,8 @@ async def button(update: Update, context: Ctx) -> None:
         await _open_new(context, user, query.message.chat.id)
         return
     # Ownership is checked in SQL: a forged id of someone else's session finds nothing.
-    session = await data.storage.get_session(user.user_id, session_id) if session_id > 0 else None
+    session = await data.storage.get_session(user.user_id, pressed.number(1))
+    arg = str(pressed.values[2]) if len(pressed.values) > 2 else ""
     if session is None:
         await query.answer(render.stale_button())
         return
@@ -171,14 +168,14 @@ async def _pause(context: Ctx, rt: Guided) -> None:
         text += f"\n\n{pacing_views.voice_paused_hint()}"
     if rt.message_id is not None:
         keyboard = render.pacing_keyboard(rt.session.session_id, True)
-        await edit(context, rt, rt.message_id, text, keyboard)
+        edit(context, rt, rt.message_id, text, keyboard)
 
 
 async def _resume(context: Ctx, rt: Guided) -> None:
     bump(rt)
     rt.phase = "pacing"
     # Show the beat that was on screen when paused again (from half a second before it).
-    rt.shown_at = max(0.0, rt.shown_at) - 0.5
+    rt.shown_at = max(0.0, rt.seen_at) - 0.5
     rt.rebase = True
     await advance(context, rt)
 
@@ -189,7 +186,7 @@ async def _skip_rest(context: Ctx, rt: Guided) -> None:
 
 
 def _rep_on_screen(rt: Guided) -> int:
-    shown = [b for b in rt.beats if b.at_s <= rt.shown_at]
+    shown = [b for b in rt.beats if b.at_s <= rt.seen_at]
     return shown[-1].rep if shown else 1
 
 
@@ -208,6 +205,5 @@ async def _stop(context: Ctx, rt: Guided, user: UserRecord) -> None:
             await send_summary(context, kept, rt.chat_id)
         elif closed:
             await context.bot.send_message(rt.chat_id, render.session_stopped_empty())
-        rt.last_out = time.monotonic()
         if rt.message_id is not None:
-            await edit(context, rt, rt.message_id, render.set_stopped(title), None)
+            edit(context, rt, rt.message_id, render.set_stopped(title), None)

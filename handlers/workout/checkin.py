@@ -54,7 +54,8 @@ async def pain_button(
 ) -> None:
     """wk:pain:<session>:<0-10>: record pain, then ask difficulty (or stop advice)."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     if not arg.isdigit() or not 0 <= int(arg) <= 10 or session.difficulty is not None:
         await query.answer(render.stale_button())
         return
@@ -81,7 +82,8 @@ async def difficulty_button(
 ) -> None:
     """wk:diff:<session>:<easy|right|hard>: record difficulty, then safety."""
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     if arg not in render.DIFFICULTY_LABEL or session.difficulty is not None:
         await query.answer(render.stale_button())
         return
@@ -100,7 +102,8 @@ async def difficulty_button(
 
 async def _edit_query(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     query = update.callback_query
-    assert query is not None
+    if query is None:
+        return
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:

@@ -10,10 +10,10 @@ from typing import Final
 from coach import pacing
 from coach.pacing import SetSlot
 from handlers import render
-from handlers.context import BotData, Ctx
+from handlers.context import Ctx
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
-from handlers.workout.output import edit, gate_open_at, send, send_budget
+from handlers.workout.output import edit, edit_now, send
 from handlers.workout.runtime import (
     REST_TICK_S,
     Guided,
@@ -30,32 +30,6 @@ log = logging.getLogger(__name__)
 
 # Waits (in pacing seconds) before each new try of a set-up message that failed to send.
 SETUP_RETRY_S: Final = (2.0, 5.0, 15.0)
-
-# --- load: thin timelines rather than drift -------------------------------------------------
-
-
-def _load(data: BotData) -> int:
-    """Chats currently spending edits: pacing ones fully, resting ones at one edit per tick."""
-    pacing_now = resting = 0
-    for rt in data.runtime.values():
-        if isinstance(rt, Guided):
-            if rt.phase == "pacing":
-                pacing_now += 1
-            elif rt.phase == "rest":
-                resting += 1
-    return pacing_now + math.ceil(resting / REST_TICK_S)
-
-
-def _rethin(data: BotData, rt: Guided) -> None:
-    gap = pacing.min_gap_for_load(_load(data))
-    if gap != rt.gap or not rt.beats:
-        rt.gap = gap
-        rt.beats = (
-            rt.full_beats
-            if gap <= pacing.MIN_EDIT_GAP_S
-            else pacing.thin_timeline(rt.full_beats, gap)
-        )
-
 
 # --- the phases of a set --------------------------------------------------------------------
 
@@ -100,7 +74,7 @@ async def start_setup(context: Ctx, rt: Guided, index: int, intro: str = "") -> 
     rt.index = index
     rt.next_index = None
     rt.phase = "setup"
-    rt.shown_at = -1.0
+    rt.shown_at = rt.seen_at = -1.0
     rt.intro = intro
     rt.attempts = 0
     await _send_setup(context, rt)
@@ -154,7 +128,7 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
         previous, previous_text = rt.untidy
         rt.untidy = None
         if previous != rt.message_id:
-            await edit(context, rt, previous, previous_text, None)
+            edit(context, rt, previous, previous_text, None)
 
 
 async def go(context: Ctx, rt: Guided) -> None:
@@ -165,32 +139,25 @@ async def go(context: Ctx, rt: Guided) -> None:
         rt.mode = "chat"  # the note didn't go through: pace in the chat instead
     bump(rt)
     rt.phase = "pacing"
-    rt.full_beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
-    rt.beats = ()
-    _rethin(context.bot_data, rt)
-    rt.shown_at = -1.0
+    rt.beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
+    rt.shown_at = rt.seen_at = -1.0
     rt.rebase = True
     await advance(context, rt)
 
 
 async def advance(context: Ctx, rt: Guided) -> None:
-    """Show the beat that is due (skipping any missed), then schedule the next one."""
-    now = time.monotonic()
-    budget = send_budget(context.bot_data)
-    ready_at = max(gate_open_at(rt), budget.free_at(now))
-    if now < ready_at:
-        # No room now: try again then, showing whichever beat is due by that time.
-        schedule(context, rt, _beat_job, ready_at - now)
-        return
-    _rethin(context.bot_data, rt)
+    """Show the beat that is due (skipping any missed), then schedule the next one.
+
+    Under load the outbox coalesces a chat's edits, so a beat it couldn't show in time is
+    replaced by the next one rather than shown late.
+    """
     beats = rt.beats
     following = next((i for i, b in enumerate(beats) if b.at_s > rt.shown_at), len(beats) - 1)
     if rt.rebase:
-        # The set starts (or resumes) when the user can see it, however busy the bot is.
-        rt.rebase = False
-        rt.t0 = now - scaled(beats[following].at_s)
-    elapsed = (now - rt.t0) / runtime.TIME_SCALE
-    index = max(following, pacing.beat_index_at(beats, elapsed))
+        index = following
+    else:
+        elapsed = (time.monotonic() - rt.t0) / runtime.TIME_SCALE
+        index = max(following, pacing.beat_index_at(beats, elapsed))
     beat = beats[index]
     if beat.kind == "end":
         await finish_set(context, rt)
@@ -200,13 +167,19 @@ async def advance(context: Ctx, rt: Guided) -> None:
         beat.kind, beat.rep, beat.reps, beat.count, beat.remaining, rt.cadence.four_count
     )
     text = render.pacing_screen(slot.number, slot.sets, slot.side, line, rt.cue(slot))
-    planned = rt.t0 + scaled(beat.at_s)
+    keyboard = render.pacing_keyboard(rt.session.session_id, False)
     rt.shown_at = beat.at_s
+    if rt.rebase:
+        # The set starts (or resumes) when the user can see it, however busy the bot is.
+        rt.rebase = False
+        if rt.message_id is not None:
+            await edit_now(context, rt, rt.message_id, text, keyboard, beat_at=beat.at_s)
+        rt.t0 = time.monotonic() - scaled(beat.at_s)
+    elif rt.message_id is not None:
+        edit(context, rt, rt.message_id, text, keyboard, beat_at=beat.at_s)
     if rt.message_id is not None:
-        keyboard = render.pacing_keyboard(rt.session.session_id, False)
-        await edit(context, rt, rt.message_id, text, keyboard)
         for observer in runtime.beat_observers:
-            observer(rt.chat_id, rt.message_id, planned, text)
+            observer(rt.chat_id, rt.message_id, rt.t0 + scaled(beat.at_s), text)
     upcoming = beats[index + 1]
     schedule(context, rt, _beat_job, rt.t0 + scaled(upcoming.at_s) - time.monotonic())
 
@@ -233,7 +206,7 @@ async def finish_set(context: Ctx, rt: Guided, *, rest: bool = True) -> None:
         rt.phase = "waiting"
         if rt.message_id is not None:
             keyboard = render.stop_keyboard(rt.session.session_id)
-            await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
+            edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
         return
     rest_s = rt.cadence.rest_s if rest else 0
     if rest_s <= 0:
@@ -242,11 +215,6 @@ async def finish_set(context: Ctx, rt: Guided, *, rest: bool = True) -> None:
     rt.phase = "rest"
     rt.rest_until = time.monotonic() + scaled(rest_s)
     await show_rest(context, rt)
-
-
-def _rest_tick(data: BotData) -> int:
-    gap = pacing.min_gap_for_load(_load(data))
-    return REST_TICK_S * max(1, math.ceil(gap))
 
 
 async def show_rest(context: Ctx, rt: Guided) -> None:
@@ -258,11 +226,11 @@ async def show_rest(context: Ctx, rt: Guided) -> None:
     if left <= 0.05:
         await start_setup(context, rt, rt.next_index)
         return
-    tick = _rest_tick(context.bot_data)
+    tick = REST_TICK_S
     shown = math.ceil(left - 0.05)
     if rt.message_id is not None:
         keyboard = render.rest_keyboard(rt.session.session_id)
-        await edit(context, rt, rt.message_id, over_screen(rt, shown), keyboard)
+        edit(context, rt, rt.message_id, over_screen(rt, shown), keyboard)
     # Next tick on the next multiple of `tick` seconds left (45 s -> 40, 35, ...), or the end.
     next_left = (math.ceil(left - 0.05) - 1) // tick * tick
     schedule(context, rt, _rest_job, scaled(left - next_left))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,6 +20,7 @@ from handlers.context import BotData, Ctx
 from handlers.views import workout as views
 from storage.records import PacingMode
 from storage.sessions import SessionRecord, SetRecord
+from transport.priority import Priority, sending_as
 
 log = logging.getLogger(__name__)
 
@@ -70,23 +70,20 @@ class Guided:
     next_index: int | None = None  # the slot after the rest
     phase: Phase = "setup"
     message_id: int | None = None  # the current set's message
-    full_beats: tuple[Beat, ...] = ()
-    beats: tuple[Beat, ...] = ()  # full_beats, thinned under load
-    gap: float = pacing.MIN_EDIT_GAP_S
-    shown_at: float = -1.0  # at_s of the beat on screen; the next beat is later than this
+    beats: tuple[Beat, ...] = ()  # the current set's timeline
+    shown_at: float = -1.0  # at_s of the beat handed over; the next beat is later than this
+    seen_at: float = -1.0  # at_s of the beat last delivered (a queued one may be superseded)
     rebase: bool = False  # start (or resume) the set's clock when its next beat is shown
     t0: float = 0.0  # monotonic time of the set's second 0
     rest_until: float = 0.0
     gen: int = 0  # bumped on every transition: older jobs do nothing
     job: Job[Any] | None = None
-    last_out: float = -math.inf  # monotonic time of the last send/edit to the chat
     intro: str = ""  # the first set-up's introduction (kept to send it again)
     attempts: int = 0  # failed sends of the current set-up message
     untidy: tuple[int, str] | None = None  # the previous set's message, to tidy once replaced
     silenced: bool = False  # the chat blocked the bot: nothing more is sent
-    screens: dict[int, tuple[str, str]] = field(default_factory=dict)
-    pending: dict[int, Job[Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    edits: set[asyncio.Task[None]] = field(default_factory=set)  # handed to the outbox
     mode: PacingMode = "chat"  # how Go paces a set: edits, one voice note, or the Mini App
     voice_sent: int | None = None  # the set whose voice note is in the chat
 
@@ -205,9 +202,8 @@ def end_guided_silently(data: BotData, user_id: int) -> bool:
         return False
     rt.silenced = True
     _forget(data, rt)
-    for pending in rt.pending.values():
-        cancel_job(pending)
-    rt.pending.clear()
+    for task in rt.edits:
+        task.cancel()  # the outbox drops a queued edit whose caller is gone
     return True
 
 
@@ -215,7 +211,10 @@ def end_guided_silently(data: BotData, user_id: int) -> bool:
 
 
 def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
-    """A job callback that runs `step` only if its session is still current and in `phase`."""
+    """A job callback that runs `step` only if its session is still current and in `phase`.
+
+    What it sends is pacing: after replies to what users just did, before broadcasts.
+    """
 
     async def job(context: Ctx) -> None:
         found = job_runtime(context)
@@ -224,7 +223,8 @@ def phase_job(phase: str, step: Step) -> Callable[[Ctx], Awaitable[None]]:
         rt, gen = found
         async with rt.lock:
             if rt.gen == gen and rt.phase == phase:
-                await run_step(context, rt, step)
+                with sending_as(Priority.PACING):
+                    await run_step(context, rt, step)
 
     return job
 

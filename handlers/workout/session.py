@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Final
@@ -211,7 +210,7 @@ async def close_running_session(context: Ctx, user_id: int, reason: str) -> bool
                         if reason == "silence"
                         else render.set_stopped(title)
                     )
-                    await edit(context, rt, rt.message_id, text, None)
+                    edit(context, rt, rt.message_id, text, None)
     for session in await data.storage.open_sessions(user_id):
         closed, _ = await data.storage.close_session(user_id, session.session_id, now)
         ended = ended or closed
@@ -247,10 +246,9 @@ async def complete(
                 if index is not None:
                     rt.done[index] = row
             await send_summary(context, session, chat_id, prefix)
-            rt.last_out = time.monotonic()
             if rt.message_id is not None:
-                # Tidied a second after the summary (the chat's gate defers it).
-                await edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
+                # Tidied after the summary (the outbox keeps the chat's pace).
+                edit(context, rt, rt.message_id, over_screen(rt, None, final=True), None)
     finally:
         # The next reminder follows the finished session even if the summary failed to send.
         if not rescheduled:
@@ -263,8 +261,6 @@ async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None
         if guided(context, rt.user_id) is not rt:
             return
         rt.last_activity = context.bot_data.now()
-        # The confirmation was just sent to this chat: the next edit keeps a second away from it.
-        rt.last_out = max(rt.last_out, time.monotonic())
         current_logged: SetRecord | None = None
         for row in rows:
             index = rt.slot_of(row.leg, row.set_no)
@@ -284,7 +280,7 @@ async def on_logged(context: Ctx, rt: Guided, rows: Sequence[SetRecord]) -> None
                 await finish_set(context, rt, rest=rest)
             elif rt.phase == "waiting" and rt.message_id is not None:
                 keyboard = render.stop_keyboard(rt.session.session_id)
-                await edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
+                edit(context, rt, rt.message_id, over_screen(rt, None), keyboard)
             elif rt.phase == "rest":
                 await show_rest(context, rt)
 

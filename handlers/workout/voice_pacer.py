@@ -11,7 +11,6 @@ where it stopped; Done, Stop and typed replies work as in chat.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -23,7 +22,7 @@ from handlers.context import Ctx
 from handlers.views import pacing_modes as views
 from handlers.voice import TrackSpec
 from handlers.workout import runtime
-from handlers.workout.output import edit, gate_open_at
+from handlers.workout.output import edit
 from handlers.workout.runtime import Guided, bump, phase_job, scaled, schedule
 
 log = logging.getLogger(__name__)
@@ -44,9 +43,7 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     data = context.bot_data
     slot = rt.slots[index]
     title = render.set_title(slot.number, slot.sets, slot.side)
-    # A second after the last message: Telegram allows about one message a second per chat.
-    await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
-    rt.last_out = time.monotonic()
+    # The outbox keeps it a second after the set-up message (Telegram's pace per chat).
     try:
         await data.voice.send(
             context,
@@ -58,7 +55,6 @@ async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
     except (TelegramError, OSError, RuntimeError, ValueError) as exc:  # ValueError: content
         log.warning("voice note for chat %s failed: %s", rt.chat_id, exc)
         return False
-    rt.last_out = time.monotonic()
     return True
 
 
@@ -68,8 +64,7 @@ async def send_note_first(context: Ctx, rt: Guided) -> None:
         return
     if await _send_note(context, rt, rt.index):
         rt.voice_sent = rt.index
-        # The set-up follows a second later: Telegram allows about one message a second per chat.
-        await asyncio.sleep(max(0.0, gate_open_at(rt) - time.monotonic()))
+        # The set-up follows; the outbox keeps the chat's pace (about one message a second).
 
 
 async def go_voice(context: Ctx, rt: Guided) -> bool:
@@ -83,13 +78,12 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
     title = render.set_title(slot.number, slot.sets, slot.side)
     bump(rt)
     rt.phase = "pacing"
-    rt.full_beats = rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
+    rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
     rt.t0 = time.monotonic()
     rt.shown_at = 0.0
-    rt.last_out = time.monotonic()
     _schedule_end(context, rt, float(spec.duration_s))
     if rt.message_id is not None:
-        await edit(
+        edit(
             context,
             rt,
             rt.message_id,
@@ -101,7 +95,7 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
 
 def pause_voice(rt: Guided) -> None:
     """Stop the clock where the player is (the caller bumps and shows the paused screen)."""
-    rt.shown_at = voice_elapsed(rt)
+    rt.shown_at = rt.seen_at = voice_elapsed(rt)
 
 
 async def resume_voice(context: Ctx, rt: Guided) -> None:
@@ -113,7 +107,7 @@ async def resume_voice(context: Ctx, rt: Guided) -> None:
     _schedule_end(context, rt, duration - rt.shown_at)
     slot = rt.slot
     if rt.message_id is not None:
-        await edit(
+        edit(
             context,
             rt,
             rt.message_id,
