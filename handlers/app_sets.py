@@ -20,7 +20,9 @@ from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
 from handlers.speech import language_of
+from handlers.views import i18n
 from handlers.views import logged as logged_views
+from handlers.views import miniapp as miniapp_views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
@@ -78,6 +80,11 @@ def page_language(language_code: str) -> str:
 
 async def today_json(context: Ctx, user: UserRecord, language_code: str) -> dict[str, Any]:
     """GET /app/api/today: the session id, its sets with what is done, the cadence, language."""
+    with speaking(await language_of(context.bot_data, user.user_id)):
+        return await _today(context, user)
+
+
+async def _today(context: Ctx, user: UserRecord) -> dict[str, Any]:
     data = context.bot_data
     session = await today_session(context, user)
     rows = await data.storage.session_sets(user.user_id, session.session_id)
@@ -99,7 +106,8 @@ async def today_json(context: Ctx, user: UserRecord, language_code: str) -> dict
         ],
         "cadence": asdict(cadence),
         "preset": preset.label,
-        "language": page_language(language_code),
+        "language": i18n.current(),
+        "words": miniapp_views.page_words(),
     }
 
 

@@ -17,7 +17,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,8 @@ TEMPLATE = LOCALES / "messages.pot"
 # Where words live: the views and handlers, the web routes (Mini App), the coaching rules' labels.
 SOURCES = ("handlers", "web", "coach", "content")
 METHOD_MAP = [("**.py", "python")]
+# Babel's defaults (_, ngettext, N_, pgettext …) plus NP_, the marker of a message with a context.
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 # Babel's comment tag: "# TRANSLATORS: …" above a message reaches the translator.
 COMMENT_TAGS = ["TRANSLATORS:"]
 # Fixed so that a run with no change in the code leaves the files byte-identical.
@@ -57,7 +59,11 @@ def extract() -> Catalog:
     )
     for source in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / source, METHOD_MAP, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+            ROOT / source,
+            METHOD_MAP,
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True,
         ):
             template.add(
                 message,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-MARKERS = frozenset({"_", "ngettext", "N_", "gettext"})
+MARKERS = frozenset({"_", "ngettext", "N_", "gettext", "pgettext", "NP_"})
 # Calls whose string arguments never reach a user.
 SILENT_CALLS = frozenset(
     {

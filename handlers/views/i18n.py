@@ -101,6 +101,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalog(current()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The message in the current language, told apart by context ("left" of a leg vs a side)."""
+    return catalog(current()).pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark a message with a context for extraction; translate with pgettext() where used."""
+    return message
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction where it is defined; translate it with _() where it is used."""
     return message

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup
 
 from content.model import Preset, Program, Step
 from handlers.views.common import keyboard
-from handlers.views.i18n import _
+from handlers.views.i18n import _, pgettext
 from handlers.views.progression import ladder_rungs
 
 
@@ -27,7 +27,7 @@ def step_text(step: Step, legs: str) -> str:
 def side_word(side: str) -> str:
     """ "left" or "right" as the content's {side} and {other} say it ("lie on your left side")."""
     # TRANSLATORS: fills {side}/{other} in content texts, e.g. "Lie on your {side} side".
-    return _("right") if side == "right" else _("left")
+    return pgettext("side", "right") if side == "right" else pgettext("side", "left")
 
 
 def learn_step(preset: Preset, index: int, legs: str) -> str:

@@ -360,7 +360,8 @@
       return;
     }
     plan = await response.json();
-    words = STRINGS[plan.language] || STRINGS.en;
+    // The bot sends the page's words in the user's language (its gettext catalogs).
+    words = Object.assign({}, STRINGS.en, plan.words || {});
     document.documentElement.lang = plan.language;
     $("title").textContent = t("title", { preset: plan.preset });
     show("head", true);
