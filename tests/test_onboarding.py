@@ -17,9 +17,9 @@ async def onboard(chat: Chat, zone_text: str = "Europe/Berlin", time_text: str =
     assert "I agree" in intro.buttons()[0][0]
     question = (await chat.press(intro, "consent:yes"))[-1]
     assert "Which dose" in question.text
-    question = (await chat.press(question, "Knee rehab"))[-1]
+    question = (await chat.press(question, "cfg:preset:rehab"))[-1]
     assert "Which legs" in question.text
-    question = (await chat.press(question, "Both legs"))[-1]
+    question = (await chat.press(question, "cfg:legs:both"))[-1]
     assert "timezone" in question.text
     question = (await chat.send(zone_text))[-1]
     assert "Reminder time" in question.text
