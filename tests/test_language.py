@@ -86,12 +86,12 @@ async def test_language_offers_own_names_and_stores_the_choice(
         assert "I'll speak English" in back.text
 
 
-async def test_settings_row_switches_and_redraws_the_panel(tmp_path: Path, german: None) -> None:
+async def test_settings_row_switches_and_redraws_the_panel(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat(42, "Ann", "de")
         await onboard(chat)
         panel = (await chat.send("/settings"))[-1]
-        assert "Language: Deutsch" in panel.text
+        assert "Sprache: Deutsch" in panel.text
         menu = (await chat.press(panel, "lang:menu"))[-1]
         assert ("Español", "lang:es:s") in menu.buttons()
         redrawn = (await chat.press(menu, "lang:es:s"))[-1]
