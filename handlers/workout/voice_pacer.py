@@ -19,8 +19,9 @@ from telegram.error import TelegramError
 from coach import pacing
 from handlers import render
 from handlers.context import Ctx
+from handlers.views import i18n
 from handlers.views import pacing_modes as views
-from handlers.voice import TrackSpec
+from handlers.voice import TrackSpec, voice_language
 from handlers.workout import runtime
 from handlers.workout.output import edit
 from handlers.workout.runtime import Guided, bump, phase_job, scaled, schedule
@@ -34,8 +35,9 @@ def voice_elapsed(rt: Guided) -> float:
 
 
 def track_spec(rt: Guided, index: int) -> TrackSpec:
-    """The voice track of one set of the session."""
-    return TrackSpec(rt.preset.key, rt.cadence, rt.slots[index].reps, "en")
+    """The voice track of one set of the session, in the language of the running update."""
+    language = voice_language(i18n.current())
+    return TrackSpec(rt.preset.key, rt.cadence, rt.slots[index].reps, language)
 
 
 async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:
