@@ -94,12 +94,15 @@ def bot_env(clock_start: datetime) -> dict[str, str]:
     }
 
 
-def send_rate(users: int, workdir: Path) -> None:
+def send_rate(users: int, workdir: Path, faults: float = 0.0) -> None:
     """Deliver `users` reminders due at once and print the rate figures."""
     db = workdir / "send.sqlite3"
     print(f"\n== send rate: {users:,} users due at {DUE:%H:%M} UTC (fake server limit 30/s)")
     print(f"seeded in {seed(db, users, DUE):.1f} s")
     server = FakeBotServer(global_rate=TELEGRAM_LIMIT, auto_create_chats=True)
+    if faults:
+        print(f"{faults:.0%} of sendMessage calls answered 5xx (not delivered)")
+        server.set_faults(faults, methods=["sendMessage"], seed=1, codes=(500, 502, 503))
     server.start()
     bot = BotProcess(server, db, bot_env(DUE + timedelta(seconds=5)), log_path=workdir / "send.log")
     try:
@@ -153,6 +156,7 @@ def send_rate(users: int, workdir: Path) -> None:
     print(f"429s received      {too_many}")
     print(f"other errors       {dict(other_errors) or 0}")
     print(f"duplicates         {duplicates}")
+    print(f"lost               {users - len(per_chat)}")
     print(f"ledger             {ledger}")
     print(f"peak RSS           {peak:.1f} MB")
     print(f"SIGTERM to exit    {stop_s:.2f} s (exit code {code})")
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the chosen measurements."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--send", type=int, default=10_000, help="users due at once (0: skip)")
+    parser.add_argument("--faults", type=float, default=0.0, help="share of sends failing 5xx")
     parser.add_argument(
         "--startup",
         default="0,100000,1000000",
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
         workdir = Path(tmp)
         if args.send:
-            send_rate(args.send, workdir)
+            send_rate(args.send, workdir, args.faults)
         if sizes:
             startup(sizes, workdir, args.runs)
         if due_sizes:
