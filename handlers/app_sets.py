@@ -19,12 +19,13 @@ from handlers import render, workout
 from handlers.context import Ctx
 from handlers.dose import todays_plan
 from handlers.planning import local_today
+from handlers.views import i18n
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
 from storage.setlog import LogResult
 
-# Languages the page has words for; others get English.
-PAGE_LANGUAGES: Final = ("en",)
+# Languages the page has words for (web/static/app.js); others get English.
+PAGE_LANGUAGES: Final = tuple(i18n.LANGUAGES)
 
 
 class Outcome(enum.Enum):
@@ -67,10 +68,12 @@ async def today_session(context: Ctx, user: UserRecord) -> SessionRecord:
     )
 
 
-def page_language(language_code: str) -> str:
-    """The page's language for a Telegram language code (e.g. "en-GB" -> "en")."""
-    base = language_code.split("-")[0].lower()
-    return base if base in PAGE_LANGUAGES else "en"
+def page_language(language_code: str, stored: str | None = None) -> str:
+    """The page's language: the user's chosen one, else their client's ("pt-br" -> "pt")."""
+    if stored in PAGE_LANGUAGES:
+        return str(stored)
+    language = i18n.resolve(language_code)
+    return language if language in PAGE_LANGUAGES else "en"
 
 
 async def today_json(context: Ctx, user: UserRecord, language_code: str) -> dict[str, Any]:
@@ -96,7 +99,8 @@ async def today_json(context: Ctx, user: UserRecord, language_code: str) -> dict
         ],
         "cadence": asdict(cadence),
         "preset": preset.label,
-        "language": page_language(language_code),
+        # The users.language column (the i18n work) once it exists; the client's until then.
+        "language": page_language(language_code, getattr(user, "language", None)),
     }
 
 

@@ -116,7 +116,13 @@ PHASES: dict[str, dict[str, str]] = {
         "rest": "descanso",
         "done": "listo",
     },
-    "de": {"lift": "hoch", "hold": "halten", "lower": "runter", "rest": "Pause", "done": "fertig"},
+    "de": {
+        "lift": "hoch",
+        "hold": "halten",
+        "lower": "runter",
+        "rest": "Satzpause",
+        "done": "fertig",
+    },
     # Brazilian gym speech: "sobe / segura / desce".
     "pt": {
         "lift": "sobe",
