@@ -7,6 +7,7 @@ set row), answered (a "Logged"/"Already logged" reply), answered-not-logged, los
 duplicated (set rows beyond the updates that logged them). Run from the repository root::
 
     .venv/bin/python -m bench.crash --users 10 --dones 5 --trials 24
+    .venv/bin/python -m bench.crash --webhook --term      # webhook mode; SIGTERM instead of -9
     .venv/bin/python -m bench.crash --repo /path/to/other/checkout    # measure another version
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -83,6 +85,22 @@ def seed_users(db: Path, user_ids: list[int]) -> None:
         )
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(bot: BotProcess, server: FakeBotServer, webhook: bool) -> None:
+    """Start the bot and wait until it receives updates (polls, or has set its webhook)."""
+    calls = server.call_count()
+    bot.start()
+    if webhook:
+        server.wait_for_call("setWebhook", timeout=30, after=calls)
+    else:
+        bot.wait_ready(timeout=30)
+
+
 def answers(server: FakeBotServer, user_id: int) -> int:
     """Replies to a "done" the user has seen."""
     return sum(1 for m in server.messages(user_id) if m.text.startswith(ANSWERS))
@@ -99,15 +117,18 @@ def run_trial(
     log_dir: Path,
     settle_s: float = 60.0,
     term: bool = False,
+    webhook: bool = False,
 ) -> Tally:
     """One trial: burst, kill -9 (or SIGTERM) at a random point, restart, settle, count."""
     seed_users(db, user_ids)
     users = [server.user(uid, f"U{uid}") for uid in user_ids]
     env = {"LOG_LEVEL": "INFO"}
+    if webhook:
+        port = _free_port()
+        env.update(HOST="127.0.0.1", PORT=str(port), WEBHOOK_URL=f"http://127.0.0.1:{port}")
     total = len(users) * dones
     first = BotProcess(server, db, env, cwd=repo, log_path=log_dir / "crash-first.log")
-    first.start()
-    first.wait_ready(timeout=30)
+    _start(first, server, webhook)
     kill_after = rng.randrange(0, total)  # replies out before the kill
     for _ in range(dones):
         for user in users:
@@ -125,8 +146,7 @@ def run_trial(
         first.kill()
     began = time.monotonic()
     second = BotProcess(server, db, env, cwd=repo, log_path=log_dir / "crash-second.log")
-    second.start()
-    second.wait_ready(timeout=30)
+    _start(second, server, webhook)
     restart_s = time.monotonic() - began
     deadline = time.monotonic() + settle_s
     quiet_since = time.monotonic()
@@ -179,7 +199,14 @@ def _quiet_fake_server() -> None:
 
 
 def run(
-    users: int, dones: int, trials: int, seed: int, repo: Path, workdir: Path, term: bool = False
+    users: int,
+    dones: int,
+    trials: int,
+    seed: int,
+    repo: Path,
+    workdir: Path,
+    term: bool = False,
+    webhook: bool = False,
 ) -> Tally:
     """`trials` trials on one database and one fake server; prints a line per trial."""
     _quiet_fake_server()
@@ -208,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repo", type=Path, default=REPO_ROOT, help="checkout whose bot.py runs")
     parser.add_argument("--term", action="store_true", help="SIGTERM instead of kill -9")
+    parser.add_argument("--webhook", action="store_true", help="webhook mode instead of polling")
     args = parser.parse_args(argv)
-    how = "SIGTERM" if args.term else "kill -9"
+    how = ("SIGTERM" if args.term else "kill -9") + (", webhook" if args.webhook else "")
     print(
         f"== crash: {args.users} users x {args.dones} 'done', {how} mid-burst, "
         f"{args.trials} trials ({args.repo})"
@@ -219,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     restart = sorted(total.restart_s)
     print(f"total: {total.line()}")
     if restart:
-        print(f"restart to first getUpdates: median {restart[len(restart) // 2]:.2f} s")
+        median = restart[len(restart) // 2]
+        print(f"restart until updates flow (getUpdates or setWebhook): median {median:.2f} s")
     if total.stop_s:
         print(f"SIGTERM to exit: max {max(total.stop_s):.2f} s")
     return 0

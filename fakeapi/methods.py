@@ -99,6 +99,29 @@ class MethodsMixin(SendingMixin):
         self._commands.pop((_scope_key(scope), language), None)
         return True
 
+    def _set_profile_text(self, params: JSON, field: str, limit: int) -> Any:
+        text = _str_param(params, field) or ""
+        if len(text) > limit:
+            raise bad_request(f"Bad Request: {field} is too long")
+        self.profile_texts[(field, _str_param(params, "language_code") or "")] = text
+        return True
+
+    def _get_profile_text(self, params: JSON, field: str) -> Any:
+        language = _str_param(params, "language_code") or ""
+        return {field: self.profile_texts.get((field, language), "")}
+
+    def _m_set_my_description(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._set_profile_text(params, "description", 512)
+
+    def _m_get_my_description(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._get_profile_text(params, "description")
+
+    def _m_set_my_short_description(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._set_profile_text(params, "short_description", 120)
+
+    def _m_get_my_short_description(self, params: JSON, files: dict[str, Upload]) -> Any:
+        return self._get_profile_text(params, "short_description")
+
     def _m_send_message(self, params: JSON, files: dict[str, Upload]) -> Any:
         chat = self._target_chat(params)
         if not _str_param(params, "text"):
@@ -248,6 +271,10 @@ _METHODS: dict[str, _Method] = {
     "setMyCommands": MethodsMixin._m_set_my_commands,
     "getMyCommands": MethodsMixin._m_get_my_commands,
     "deleteMyCommands": MethodsMixin._m_delete_my_commands,
+    "setMyDescription": MethodsMixin._m_set_my_description,
+    "getMyDescription": MethodsMixin._m_get_my_description,
+    "setMyShortDescription": MethodsMixin._m_set_my_short_description,
+    "getMyShortDescription": MethodsMixin._m_get_my_short_description,
     "sendMessage": MethodsMixin._m_send_message,
     "sendPhoto": MethodsMixin._m_send_photo,
     "sendDocument": MethodsMixin._m_send_document,

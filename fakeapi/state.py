@@ -91,6 +91,8 @@ class ServerState:
         self._global_events: deque[float] = deque()
         self._chat_actions: dict[int, list[str]] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        # setMyDescription / setMyShortDescription texts by (field, language_code).
+        self.profile_texts: dict[tuple[str, str], str] = {}
         self._poll_generation = 0
         self._stopping = False
         self._httpd: _HTTPServer | None = None
