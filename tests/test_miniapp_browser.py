@@ -224,7 +224,8 @@ async def test_the_timer_page_speaks_the_users_language(
 ) -> None:
     said = SPOKEN[language]
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
-        await onboard(kit.chat())
+        # The same Telegram app in the chat and the timer: the language stored at first contact.
+        await onboard(kit.chat(42, "Ann", language))
         await kit.storage.update_user(42, kit.now(), reps=2, legs="left")
         user = json.dumps({"id": 42, "first_name": "Ann", "language_code": language})
         fields = {"user": user, "auth_date": str(int(kit.now().timestamp())), "query_id": "q1"}
