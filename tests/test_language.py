@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handlers.views import i18n
-from tests.handlerkit import running_kit
+from tests.handlerkit import Chat, running_kit
 from tests.test_onboarding import START, onboard
 from tests.test_privacy import parse_export
 
@@ -46,9 +46,24 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.catalog.cache_clear()
 
 
+async def onboard_pt(chat: Chat) -> None:
+    """The four questions, answered in Brazilian Portuguese."""
+    intro = (await chat.send("/start medial"))[-1]
+    assert "Concordo" in intro.buttons()[0][0]
+    question = (await chat.press(intro, "consent:yes"))[-1]
+    assert "Qual dose" in question.text
+    question = (await chat.press(question, "Reabilitação do joelho"))[-1]
+    assert "Quais pernas" in question.text
+    question = (await chat.press(question, "As duas pernas"))[-1]
+    assert "fuso" in question.text
+    question = (await chat.send("Europe/Berlin"))[-1]
+    assert "Horário do lembrete" in question.text
+    assert "Tudo pronto" in (await chat.send("07:30"))[-1].text
+
+
 async def test_new_user_gets_the_telegram_app_language(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
-        await onboard(kit.chat(42, "Ann", "pt-br"))
+        await onboard_pt(kit.chat(42, "Ann", "pt-br"))
         await onboard(kit.chat(43, "Bo", "uk"))
         await onboard(kit.chat(44, "Cy"))
         assert (await kit.storage.get_user(42)).language == "pt"
