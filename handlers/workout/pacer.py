@@ -11,9 +11,9 @@ from coach import pacing
 from coach.pacing import SetSlot
 from handlers.context import Ctx
 from handlers.views import guided as guided_views
-from handlers.views.learn import side_word
 from handlers.views import logged as logged_views
 from handlers.views import pacing_modes as pacing_views
+from handlers.views.learn import side_word
 from handlers.workout import runtime
 from handlers.workout.output import edit, edit_now, send
 from handlers.workout.runtime import (
