@@ -23,6 +23,14 @@ msgstr "<b>Sprache</b>\\nIn welcher Sprache soll ich mit dir sprechen?"
 
 msgid "✅ I'll speak {language} from now on. /settings changes it again."
 msgstr "✅ Ab jetzt spreche ich {language}. /settings ändert das wieder."
+
+msgid "⏰ <b>Training day!</b>"
+msgstr "⏰ <b>Trainingstag!</b>"
+
+msgid "Today: {dose}, about {minutes} minute."
+msgid_plural "Today: {dose}, about {minutes} minutes."
+msgstr[0] "Heute: {dose}, etwa {minutes} Minute."
+msgstr[1] "Heute: {dose}, etwa {minutes} Minuten."
 """
 
 
@@ -134,3 +142,21 @@ async def test_a_chosen_language_gets_its_own_chat_menu(tmp_path: Path) -> None:
         assert method == "setMyCommands" and params["scope"]["chat_id"] == 42
         await chat.forge(menu, "lang:ru")  # back to the app's language: the chat menu goes
         assert [c for c in kit.request.calls if "MyCommands" in c[0]][-1][0] == "deleteMyCommands"
+
+
+async def test_a_reminder_speaks_the_users_language(tmp_path: Path, german: None) -> None:
+    from datetime import timedelta
+
+    from tests.test_reminders import DUE, quiet
+
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        await onboard(kit.chat(42, "Ann", "en"))
+        await onboard(kit.chat(43, "Bea", "de"))
+        worker = await quiet(kit)
+        kit.set_now(DUE + timedelta(seconds=3))
+        assert (await worker.drain()).sent == 2
+        texts = {s.chat_id: s.text for s in kit.request.sent if "⏰" in s.text}
+        assert texts[42].startswith("⏰ <b>Training day!</b>")
+        assert "about 11 minutes" in texts[42]
+        assert texts[43].startswith("⏰ <b>Trainingstag!</b>")
+        assert "etwa 11 Minuten" in texts[43]
