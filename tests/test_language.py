@@ -95,7 +95,7 @@ async def test_settings_row_switches_and_redraws_the_panel(tmp_path: Path) -> No
         menu = (await chat.press(panel, "lang:menu"))[-1]
         assert ("Español", "lang:es:s") in menu.buttons()
         redrawn = (await chat.press(menu, "lang:es:s"))[-1]
-        assert "Language: Español" in redrawn.text
+        assert "Idioma: Español" in redrawn.text
         assert (await kit.storage.get_user(42)).language == "es"
 
 
@@ -105,7 +105,9 @@ async def test_choice_before_consent_is_stored_at_consent(tmp_path: Path) -> Non
         menu = (await chat.send("/language"))[-1]
         await chat.press(menu, "lang:es")
         assert await kit.storage.get_user(42) is None
-        await onboard(chat)
+        intro = (await chat.send("/start medial"))[-1]
+        assert "Acepto" in intro.buttons()[0][0]
+        await chat.press(intro, "consent:yes")
         assert (await kit.storage.get_user(42)).language == "es"
 
 

@@ -11,6 +11,7 @@ from coach import pacing
 from coach.pacing import SetSlot
 from handlers.context import Ctx
 from handlers.views import guided as guided_views
+from handlers.views import learn as learn_views
 from handlers.views import logged as logged_views
 from handlers.views import pacing_modes as pacing_views
 from handlers.workout import runtime
@@ -98,13 +99,13 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
     slot = rt.slot
     change = ""
     if slot.side_change:
-        change = rt.preset.change_side.format(side=slot.side)
+        change = rt.preset.change_side.format(side=learn_views.side_word(slot.side))
     text = guided_views.set_setup(
         rt.intro,
         slot.number,
         slot.sets,
         slot.side,
-        rt.preset.setup.format(side=slot.side),
+        rt.preset.setup.format(side=learn_views.side_word(slot.side)),
         change,
         rt.cue(slot),
     )
