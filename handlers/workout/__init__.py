@@ -7,8 +7,9 @@ nothing, which is how a Pause, Stop or log cancels the beats already scheduled.
 
 What a session sends goes through the outbox (transport/outbox.py), which keeps Telegram's
 limits: a chat's edits coalesce (the newest wins) and one identical to what shows is never sent.
-A pacing job shows the beat that is due and hands its edit over without waiting, so under load
-a chat sees fewer beats rather than late ones. A send that fails never leaves a session stuck:
+A pacing job shows the beat that is due and hands its edit over without waiting; with many
+chats pacing at once the timelines are thinned to what the bot can send (coach.pacing), so a
+chat sees fewer beats rather than late ones. A send that fails never leaves a session stuck:
 the set-up is sent again, or the session ends as partial; a blocked chat ends it silently.
 
 Modules: runtime (state, jobs), output (sending), pacer (the phases of a set), session

@@ -9,7 +9,7 @@ from typing import Final
 
 from coach import pacing
 from coach.pacing import SetSlot
-from handlers.context import Ctx
+from handlers.context import BotData, Ctx
 from handlers.views import guided as guided_views
 from handlers.views import learn as learn_views
 from handlers.views import logged as logged_views
@@ -32,6 +32,38 @@ log = logging.getLogger(__name__)
 
 # Waits (in pacing seconds) before each new try of a set-up message that failed to send.
 SETUP_RETRY_S: Final = (2.0, 5.0, 15.0)
+
+# --- load: fewer beats rather than late ones ------------------------------------------------
+
+
+def _load(data: BotData) -> int:
+    """Chats spending edits: pacing ones fully, resting ones at one edit per tick."""
+    pacing_now = resting = 0
+    for rt in data.runtime.values():
+        if isinstance(rt, Guided):
+            if rt.phase == "pacing":
+                pacing_now += 1
+            elif rt.phase == "rest":
+                resting += 1
+    return pacing_now + math.ceil(resting / REST_TICK_S)
+
+
+def _rethin(data: BotData, rt: Guided) -> None:
+    """Thin the set's timeline to the beats the bot can show on time with this many chats.
+
+    The outbox would coalesce a chat's queued edits anyway, but what it sends then is a beat
+    already late by its wait in the queue; beats planned no closer than the bot's share per
+    chat go out when they are due.
+    """
+    gap = pacing.min_gap_for_load(_load(data))
+    if gap != rt.gap or not rt.beats:
+        rt.gap = gap
+        rt.beats = (
+            rt.full_beats
+            if gap <= pacing.MIN_EDIT_GAP_S
+            else pacing.thin_timeline(rt.full_beats, gap)
+        )
+
 
 # --- the phases of a set --------------------------------------------------------------------
 
@@ -141,7 +173,9 @@ async def go(context: Ctx, rt: Guided) -> None:
         rt.mode = "chat"  # the note didn't go through: pace in the chat instead
     bump(rt)
     rt.phase = "pacing"
-    rt.beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
+    rt.full_beats = pacing.set_timeline(rt.cadence, rt.slot.reps)
+    rt.beats = ()
+    _rethin(context.bot_data, rt)
     rt.shown_at = rt.seen_at = -1.0
     rt.rebase = True
     await advance(context, rt)
@@ -153,6 +187,7 @@ async def advance(context: Ctx, rt: Guided) -> None:
     Under load the outbox coalesces a chat's edits, so a beat it couldn't show in time is
     replaced by the next one rather than shown late.
     """
+    _rethin(context.bot_data, rt)
     beats = rt.beats
     following = next((i for i, b in enumerate(beats) if b.at_s > rt.shown_at), len(beats) - 1)
     if rt.rebase:

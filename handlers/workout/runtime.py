@@ -72,7 +72,9 @@ class Guided:
     next_index: int | None = None  # the slot after the rest
     phase: Phase = "setup"
     message_id: int | None = None  # the current set's message
-    beats: tuple[Beat, ...] = ()  # the current set's timeline
+    full_beats: tuple[Beat, ...] = ()  # the current set's timeline
+    beats: tuple[Beat, ...] = ()  # full_beats, thinned to what the bot can send under load
+    gap: float = 0.0  # the smallest gap between beats of `beats`
     shown_at: float = -1.0  # at_s of the beat handed over; the next beat is later than this
     seen_at: float = -1.0  # at_s of the beat last delivered (a queued one may be superseded)
     rebase: bool = False  # start (or resume) the set's clock when its next beat is shown

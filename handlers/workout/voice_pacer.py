@@ -92,7 +92,7 @@ async def go_voice(context: Ctx, rt: Guided) -> bool:
     title = guided_views.set_title(slot.number, slot.sets, slot.side)
     bump(rt)
     rt.phase = "pacing"
-    rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
+    rt.full_beats = rt.beats = pacing.set_timeline(rt.cadence, slot.reps)
     rt.t0 = time.monotonic()
     rt.shown_at = 0.0
     _schedule_end(context, rt, float(spec.duration_s))
