@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from content.fields import (
+    DEFAULT_PATH,
+    MAX_TEXT,
+    ContentError,
+    Table,
+    describe,
+    display_name,
+    error,
+    integer,
+)
 from content.model import (
     LEVERS,
     BetweenReps,
@@ -23,21 +32,14 @@ from content.model import (
     Variation,
 )
 
-DEFAULT_PATH = Path(__file__).with_name("medial.toml")
+__all__ = ["DEFAULT_PATH", "MAX_TEXT", "ContentError", "load_program"]
 
-# Texts end up inside Telegram messages (4,096 characters); one item must leave room for the rest.
-MAX_TEXT = 1000
 MAX_SETS = 10
 MAX_REPS = 100
 # Phase lengths are paced one message edit per second; anything longer is a typo, not a tempo.
 MAX_PHASE_S = 60
 MAX_REST_S = 600
 
-_KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
-# Plain text only: the renderer escapes everything, so markup would show up literally.
-_HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z!]|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+);")
-_PLACEHOLDER = "{side}"
-_STEP_PLACEHOLDERS = ("{side}", "{other}")
 _POSITIONS: tuple[Position, ...] = ("side", "back")
 _BETWEEN: tuple[BetweenReps, ...] = ("hover", "floor")
 
@@ -83,14 +85,10 @@ _VARIATION_KEYS = ("name", "text", "advanced", "presets")
 _LADDER_KEYS = ("levers", "max_reps", "holds_s", "reps", "weight")
 
 
-class ContentError(ValueError):
-    """Bad coaching content; the message names the file and the field path."""
-
-
 def load_program(path: Path | None = None) -> Program:
     """Read and validate a program file (default: content/medial.toml)."""
     path = DEFAULT_PATH if path is None else path
-    name = _display_name(path)
+    name = display_name(path)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -100,239 +98,10 @@ def load_program(path: Path | None = None) -> Program:
         raise ContentError(f"{name}: invalid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ContentError(f"{name}: invalid TOML: not UTF-8 ({exc.reason})") from exc
-    return _program(_Table(name, "", data, _PROGRAM_KEYS))
+    return _program(Table(name, "", data, _PROGRAM_KEYS))
 
 
-def _display_name(path: Path) -> str:
-    """The path relative to the repository when it lies inside it, else as given."""
-    root = DEFAULT_PATH.resolve().parent.parent
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _describe(value: object) -> str:
-    """A short, TOML-flavoured rendering of a bad value for an error message."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"
-
-
-class _Table:
-    """One TOML table with its field path; every accessor validates and names the field."""
-
-    def __init__(self, file: str, path: str, data: Mapping[str, object], keys: tuple[str, ...]):
-        self.file = file
-        self.path = path
-        self.data = data
-        for key in data:
-            if key not in keys:
-                raise self.error(key, f"unknown key (expected one of: {', '.join(keys)})")
-        for key in keys:
-            if key not in data:
-                raise self.error(key, "missing key")
-
-    def field(self, key: str) -> str:
-        """The dotted path of a key in this table, e.g. presets[1].cadence.lift_s."""
-        return f"{self.path}.{key}" if self.path else key
-
-    def error(self, key: str, message: str) -> ContentError:
-        """A ContentError for a key of this table."""
-        return _error(self.file, self.field(key), message)
-
-    def text(self, key: str) -> str:
-        """A non-empty plain-text string without placeholders."""
-        return _text(self.file, self.field(key), self.data[key])
-
-    def template(self, key: str) -> str:
-        """A plain-text string whose only placeholder is {side}, at least once."""
-        return _text(self.file, self.field(key), self.data[key], template=True)
-
-    def integer(self, key: str, minimum: int, maximum: int) -> int:
-        """An integer in [minimum, maximum]."""
-        return _integer(self.file, self.field(key), self.data[key], minimum, maximum)
-
-    def boolean(self, key: str) -> bool:
-        """A TOML boolean."""
-        value = self.data[key]
-        if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_describe(value)}")
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...]) -> str:
-        """A string from a fixed set of options."""
-        value = self.data[key]
-        if not isinstance(value, str) or value not in options:
-            expected = " or ".join(repr(option) for option in options)
-            raise self.error(key, f"expected {expected}, got {_describe(value)}")
-        return value
-
-    def identifier(self, key: str) -> str:
-        """A short lowercase key (it travels in callback data and deep links)."""
-        value = self.data[key]
-        if not isinstance(value, str) or not _KEY_RE.fullmatch(value):
-            raise self.error(
-                key,
-                "expected a lowercase key of letters, digits and _ (at most 32 characters), "
-                f"got {_describe(value)}",
-            )
-        return value
-
-    def array(self, key: str) -> list[object]:
-        """A non-empty array."""
-        value = self.data[key]
-        if not isinstance(value, list):
-            raise self.error(key, f"expected an array, got {_describe(value)}")
-        if not value:
-            raise self.error(key, "expected a non-empty array, got an empty one")
-        return value
-
-    def table(self, key: str, keys: tuple[str, ...]) -> _Table:
-        """A sub-table with exactly these keys."""
-        value = self.data[key]
-        if not isinstance(value, dict):
-            raise self.error(key, f"expected a table, got {_describe(value)}")
-        return _Table(self.file, self.field(key), value, keys)
-
-    def tables(self, key: str, keys: tuple[str, ...]) -> list[_Table]:
-        """A non-empty array of tables, each with exactly these keys."""
-        result = []
-        for index, item in enumerate(self.array(key)):
-            item_path = f"{self.field(key)}[{index}]"
-            if not isinstance(item, dict):
-                raise _error(self.file, item_path, f"expected a table, got {_describe(item)}")
-            result.append(_Table(self.file, item_path, item, keys))
-        return result
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        """A non-empty array of plain-text strings."""
-        items = self.array(key)
-        return tuple(
-            _text(self.file, f"{self.field(key)}[{index}]", item)
-            for index, item in enumerate(items)
-        )
-
-    def step_text(self, key: str, *, optional: bool = False) -> str:
-        """A plain-text string that may name {side} and {other} ("" allowed when optional)."""
-        return _text(
-            self.file,
-            self.field(key),
-            self.data[key],
-            placeholders=_STEP_PLACEHOLDERS,
-            optional=optional,
-        )
-
-    def words(self, key: str, options: tuple[str, ...], *, empty: bool = False) -> tuple[str, ...]:
-        """An array of distinct strings, each one of `options` (empty only if allowed)."""
-        value = self.data[key]
-        if not isinstance(value, list):
-            raise self.error(key, f"expected an array, got {_describe(value)}")
-        if not value and not empty:
-            raise self.error(key, "expected a non-empty array, got an empty one")
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or item not in options:
-                expected = " or ".join(repr(option) for option in options)
-                raise _error(
-                    self.file,
-                    f"{self.field(key)}[{index}]",
-                    f"expected {expected}, got {_describe(item)}",
-                )
-            if item in value[:index]:
-                raise _error(self.file, f"{self.field(key)}[{index}]", f"repeats {item!r}")
-        return tuple(value)
-
-    def ladder(self, key: str, maximum: int, *, empty: bool = False) -> tuple[int, ...]:
-        """A strictly increasing array of positive integers (non-empty unless allowed)."""
-        value = self.data[key]
-        if empty and value == []:
-            return ()
-        items = self.array(key)
-        values = tuple(
-            _integer(self.file, f"{self.field(key)}[{index}]", item, 1, maximum)
-            for index, item in enumerate(items)
-        )
-        for index in range(1, len(values)):
-            if values[index] <= values[index - 1]:
-                raise _error(
-                    self.file,
-                    f"{self.field(key)}[{index}]",
-                    f"expected a strictly increasing ladder, got {values[index]} "
-                    f"after {values[index - 1]}",
-                )
-        return values
-
-
-def _error(file: str, field: str, message: str) -> ContentError:
-    return ContentError(f"{file}: {field}: {message}")
-
-
-def _text(
-    file: str,
-    field: str,
-    value: object,
-    *,
-    template: bool = False,
-    placeholders: tuple[str, ...] = (),
-    optional: bool = False,
-) -> str:
-    if not isinstance(value, str):
-        raise _error(file, field, f"expected a string, got {_describe(value)}")
-    if optional and value == "":
-        return value
-    if not value.strip():
-        raise _error(file, field, f"expected a non-empty string, got {_describe(value)}")
-    if value != value.strip():
-        raise _error(file, field, "has leading or trailing whitespace")
-    if len(value) > MAX_TEXT:
-        raise _error(
-            file, field, f"is {len(value)} characters long; at most {MAX_TEXT} are allowed"
-        )
-    if _HTML_RE.search(value):
-        raise _error(file, field, "contains HTML markup; texts are plain (the renderer escapes)")
-    allowed = (_PLACEHOLDER,) if template else placeholders
-    rest = value
-    for placeholder in allowed:
-        rest = rest.replace(placeholder, "")
-    if template and _PLACEHOLDER not in value:
-        raise _error(file, field, f"expected the placeholder {_PLACEHOLDER}, found none")
-    if "{" in rest or "}" in rest:
-        if template:
-            message = f"the only placeholder allowed is {_PLACEHOLDER}"
-        elif allowed:
-            names = " and ".join(allowed)
-            message = f"the only placeholders allowed here are {names}"
-        else:
-            message = (
-                f"placeholders are only allowed in setup and change_side ({_PLACEHOLDER}) "
-                "and in steps ({side}, {other})"
-            )
-        raise _error(file, field, f"contains a stray brace; {message}")
-    return value
-
-
-def _integer(file: str, field: str, value: object, minimum: int, maximum: int) -> int:
-    # bool is a subclass of int in Python; TOML's true is not a number.
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        kind = {0: "a non-negative integer", 1: "a positive integer"}.get(
-            minimum, f"an integer >= {minimum}"
-        )
-        raise _error(file, field, f"expected {kind}, got {_describe(value)}")
-    if value > maximum:
-        raise _error(file, field, f"expected at most {maximum}, got {value}")
-    return value
-
-
-def _program(table: _Table) -> Program:
+def _program(table: Table) -> Program:
     sources = _sources(table)
     cues = _cues(table, {source.key for source in sources})
     by_key = {cue.key: cue for cue in cues}
@@ -343,7 +112,7 @@ def _program(table: _Table) -> Program:
     seen: dict[str, int] = {}
     for index, preset in enumerate(presets):
         if preset.key in seen:
-            raise _error(
+            raise error(
                 table.file,
                 f"presets[{index}].key",
                 f"duplicate preset key {preset.key!r} (also presets[{seen[preset.key]}])",
@@ -385,7 +154,7 @@ def _program(table: _Table) -> Program:
     )
 
 
-def _sources(table: _Table) -> tuple[Source, ...]:
+def _sources(table: Table) -> tuple[Source, ...]:
     sources: list[Source] = []
     for item in table.tables("sources", _SOURCE_KEYS):
         key = item.identifier("key")
@@ -395,7 +164,7 @@ def _sources(table: _Table) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def _cues(table: _Table, sources: set[str]) -> tuple[Cue, ...]:
+def _cues(table: Table, sources: set[str]) -> tuple[Cue, ...]:
     cues: list[Cue] = []
     for item in table.tables("cues", _CUE_KEYS):
         key = item.identifier("key")
@@ -418,7 +187,7 @@ def _cues(table: _Table, sources: set[str]) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def _preset(table: _Table, cues: Mapping[str, Cue], sources: set[str]) -> Preset:
+def _preset(table: Table, cues: Mapping[str, Cue], sources: set[str]) -> Preset:
     reps_range = _reps_range(table)
     reps = table.integer("reps", 1, MAX_REPS)
     if not reps_range[0] <= reps <= reps_range[1]:
@@ -467,26 +236,26 @@ def _preset(table: _Table, cues: Mapping[str, Cue], sources: set[str]) -> Preset
 
 
 def _preset_cues(
-    table: _Table, cues: Mapping[str, Cue], position: Position, between: BetweenReps
+    table: Table, cues: Mapping[str, Cue], position: Position, between: BetweenReps
 ) -> tuple[Cue, ...]:
     """The preset's cues; one that contradicts how the preset is done is an error."""
     chosen: list[Cue] = []
     for index, key in enumerate(table.array("cues")):
         field = f"{table.field('cues')}[{index}]"
         if not isinstance(key, str) or key not in cues:
-            raise _error(table.file, field, f"no cue has key {_describe(key)}")
+            raise error(table.file, field, f"no cue has key {describe(key)}")
         cue = cues[key]
         if cue in chosen:
-            raise _error(table.file, field, f"repeats cue {key!r}")
+            raise error(table.file, field, f"repeats cue {key!r}")
         if position not in cue.positions:
-            raise _error(
+            raise error(
                 table.file,
                 field,
                 f"cue {key!r} is for lying on the {' or '.join(cue.positions)}; "
                 f"this preset lies on the {position}",
             )
         if between not in cue.between_reps:
-            raise _error(
+            raise error(
                 table.file,
                 field,
                 f"cue {key!r} contradicts this preset: it is for presets whose leg "
@@ -501,7 +270,7 @@ _BETWEEN_WORDS = {"hover": "stays just off the floor", "floor": "goes back to th
 
 
 def _ladder(
-    table: _Table,
+    table: Table,
     position: Position,
     reps: int,
     reps_range: tuple[int, int],
@@ -517,7 +286,7 @@ def _ladder(
     if weight != "":
         weight = ladder.text("weight")
     elif not isinstance(weight, str):
-        raise ladder.error("weight", f"expected a string, got {_describe(weight)}")
+        raise ladder.error("weight", f"expected a string, got {describe(weight)}")
     if reps not in rungs:
         raise ladder.error("reps", f"must include the preset's own reps ({reps})")
     if max_reps:
@@ -527,7 +296,7 @@ def _ladder(
             )
         for index, value in enumerate(rungs):
             if value > max_reps:
-                raise _error(
+                raise error(
                     table.file,
                     f"{ladder.field('reps')}[{index}]",
                     f"{value} reps is past the source's limit of {max_reps} (max_reps)",
@@ -558,15 +327,15 @@ def _ladder(
     )
 
 
-def _reps_range(table: _Table) -> tuple[int, int]:
+def _reps_range(table: Table) -> tuple[int, int]:
     items = table.array("reps_range")
     if len(items) != 2:
         raise table.error(
             "reps_range", f"expected [low, high], got an array of {len(items)} values"
         )
     field = table.field("reps_range")
-    low = _integer(table.file, f"{field}[0]", items[0], 1, MAX_REPS)
-    high = _integer(table.file, f"{field}[1]", items[1], 1, MAX_REPS)
+    low = integer(table.file, f"{field}[0]", items[0], 1, MAX_REPS)
+    high = integer(table.file, f"{field}[1]", items[1], 1, MAX_REPS)
     if low > high:
         raise table.error("reps_range", f"low {low} is above high {high}")
     return (low, high)

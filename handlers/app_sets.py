@@ -22,14 +22,13 @@ from handlers.planning import local_today
 from handlers.speech import language_of
 from handlers.views import i18n
 from handlers.views import logged as logged_views
-from handlers.views import miniapp as miniapp_views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
 from storage.sessions import NewSet, SessionRecord
 from storage.setlog import LogResult
 
-# Languages the page has words for; others get English.
-PAGE_LANGUAGES: Final = ("en",)
+# Languages the page has words for (web/static/app.js); others get English.
+PAGE_LANGUAGES: Final = tuple(i18n.LANGUAGES)
 
 
 class Outcome(enum.Enum):
@@ -72,19 +71,16 @@ async def today_session(context: Ctx, user: UserRecord) -> SessionRecord:
     )
 
 
-def page_language(language_code: str) -> str:
-    """The page's language for a Telegram language code (e.g. "en-GB" -> "en")."""
-    base = language_code.split("-")[0].lower()
-    return base if base in PAGE_LANGUAGES else "en"
+def page_language(language_code: str, stored: str | None = None) -> str:
+    """The page's language: the user's chosen one, else their client's ("pt-br" -> "pt")."""
+    if stored in PAGE_LANGUAGES:
+        return str(stored)
+    language = i18n.resolve(language_code)
+    return language if language in PAGE_LANGUAGES else "en"
 
 
 async def today_json(context: Ctx, user: UserRecord, language_code: str) -> dict[str, Any]:
     """GET /app/api/today: the session id, its sets with what is done, the cadence, language."""
-    with speaking(await language_of(context.bot_data, user.user_id)):
-        return await _today(context, user)
-
-
-async def _today(context: Ctx, user: UserRecord) -> dict[str, Any]:
     data = context.bot_data
     session = await today_session(context, user)
     rows = await data.storage.session_sets(user.user_id, session.session_id)
@@ -106,8 +102,8 @@ async def _today(context: Ctx, user: UserRecord) -> dict[str, Any]:
         ],
         "cadence": asdict(cadence),
         "preset": preset.label,
-        "language": i18n.current(),
-        "words": miniapp_views.page_words(),
+        # The users.language column (the i18n work) once it exists; the client's until then.
+        "language": page_language(language_code, getattr(user, "language", None)),
     }
 
 

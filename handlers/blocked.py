@@ -18,20 +18,25 @@ App = Application[Any, Any, Any, Any, BotData, Any]
 
 async def on_blocked(application: App, chat_id: int) -> None:
     """The outbox got a 403 for a private chat (its id is the user's): forget the user's runtime."""
+    await forget_chat(application, chat_id, "reminders and pacing stopped")
+
+
+async def forget_chat(application: App, user_id: int, why: str) -> None:
+    """End the user's guided set without sending, drop their jobs and open sessions, deactivate."""
     data = application.bot_data
     now = data.now()
     # Ends a guided set without sending (even mid-step); removing the jobs saves the wake-ups.
-    end_guided_silently(data, chat_id)
+    end_guided_silently(data, user_id)
     queue = application.job_queue
     if queue is not None:
         for job in queue.jobs():
-            if chat_id in (job.user_id, job.chat_id):
+            if user_id in (job.user_id, job.chat_id):
                 job.schedule_removal()
     storage = data.storage
-    for session in await storage.open_sessions(chat_id):
-        await storage.close_session(chat_id, session.session_id, now)
-    if await storage.deactivate(chat_id, now):
-        log.info("user %d blocked the bot; reminders and pacing stopped", chat_id)
+    for session in await storage.open_sessions(user_id):
+        await storage.close_session(user_id, session.session_id, now)
+    if await storage.deactivate(user_id, now):
+        log.info("user %d blocked the bot; %s", user_id, why)
 
 
 async def member_update(update: Update, context: Ctx) -> None:
@@ -40,6 +45,5 @@ async def member_update(update: Update, context: Ctx) -> None:
     if change is None or change.chat.type != "private":
         return
     if change.new_chat_member.status == ChatMember.BANNED:
-        user_id = change.from_user.id
-        if await context.bot_data.storage.deactivate(user_id, context.bot_data.now()):
-            log.info("user %d blocked the bot; reminders stopped", user_id)
+        # Telegram says so before any send fails: stop pacing now, not at the first 403.
+        await forget_chat(context.application, change.from_user.id, "reminders stopped")

@@ -22,6 +22,7 @@ from handlers.common import sender_profile
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan, usual_dose
 from handlers.progress import progress_first_day
+from handlers.ticking import running_worker, start_ticking
 from handlers.views import common as common_views
 from handlers.views import progress as progress_views
 from handlers.views import recap as views
@@ -251,31 +252,14 @@ class RecapDispatcher:
 
 def dispatcher(application: App) -> RecapDispatcher:
     """The running RecapDispatcher of an application."""
-    queue = application.job_queue
-    jobs = queue.get_jobs_by_name(JOB_NAME) if queue is not None else ()
-    if not jobs or not isinstance(jobs[0].data, RecapDispatcher):
-        raise RuntimeError("recaps are not started")
-    return jobs[0].data
+    return running_worker(application, JOB_NAME, RecapDispatcher)
 
 
 async def start(application: App) -> RecapDispatcher:
     """Start-up: a catch-up run at once (what fell due while down), then a tick like reminders."""
-    queue = application.job_queue
-    if queue is None:
-        raise RuntimeError("the job queue is not available")
     worker = RecapDispatcher(application)
     await schedule_missing(application)
-    job_kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
-    interval = application.bot_data.tick_seconds
-    queue.run_repeating(
-        worker.tick,
-        interval=interval,
-        first=interval,
-        name=JOB_NAME,
-        data=worker,
-        job_kwargs=job_kwargs,
-    )
-    queue.run_once(worker.tick, 0, name=CATCH_UP_JOB, data=worker, job_kwargs=job_kwargs)
+    start_ticking(application, worker, worker.tick, name=JOB_NAME, catch_up=CATCH_UP_JOB)
     return worker
 
 

@@ -28,6 +28,7 @@ from handlers import planning
 from handlers.context import BotData, Ctx
 from handlers.dose import todays_plan
 from handlers.reminder_catchup import settle_unsent
+from handlers.ticking import running_worker, start_ticking
 from handlers.views import reminders as reminders_views
 from handlers.views.i18n import speaking
 from storage.records import UserRecord
@@ -306,34 +307,11 @@ class Dispatcher:
 
 def dispatcher(application: App) -> Dispatcher:
     """The running Dispatcher of an application (the reminders job's data)."""
-    queue = application.job_queue
-    jobs = queue.get_jobs_by_name(JOB_NAME) if queue is not None else ()
-    if not jobs or not isinstance(jobs[0].data, Dispatcher):
-        raise RuntimeError("reminders are not started")
-    return jobs[0].data
+    return running_worker(application, JOB_NAME, Dispatcher)
 
 
 async def start(application: App) -> Dispatcher:
     """Start-up: a catch-up run as soon as the bot runs (what fell due while down), then ticks."""
-    queue = application.job_queue
-    if queue is None:
-        raise RuntimeError(
-            "the job queue is not available (install python-telegram-bot[job-queue])"
-        )
     worker = Dispatcher(application)
-    # PTB's default grace of 1 s would silently skip a late run (start-up can take longer than
-    # that); a tick is cheap and coalesced, so run it however late.
-    job_kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
-    interval = application.bot_data.tick_seconds
-    queue.run_repeating(
-        worker.tick,
-        interval=interval,
-        first=interval,
-        name=JOB_NAME,
-        data=worker,
-        job_kwargs=job_kwargs,
-    )
-    # An interval job added before the scheduler starts skips its first run, so the catch-up is
-    # a one-off job of its own.
-    queue.run_once(worker.tick, 0, name=CATCH_UP_JOB, data=worker, job_kwargs=job_kwargs)
+    start_ticking(application, worker, worker.tick, name=JOB_NAME, catch_up=CATCH_UP_JOB)
     return worker

@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 
 from coach import pacing, voice
 from content.model import Cadence
-from content.voice import VoiceClips, load_clips
+from content.voice import VoiceClips, available_languages, load_clips
 from handlers.context import Ctx
 from storage import Storage
 
@@ -42,6 +42,11 @@ class TrackSpec:
     def duration_s(self) -> int:
         """Seconds of the track: the set's timeline."""
         return pacing.set_duration(self.cadence, self.reps)
+
+
+def voice_language(language: str) -> str:
+    """The clips' language for a user's language: their own if it has clips, else English."""
+    return language if language in available_languages() else "en"
 
 
 def encode_ogg(samples: voice.Samples) -> bytes:

@@ -15,7 +15,8 @@ import pytest
 
 import content
 from content import ContentError, Preset, Program, load_program
-from content.load import DEFAULT_PATH, _display_name
+from content.fields import display_name
+from content.load import DEFAULT_PATH
 
 CONTENT_DIR = Path(content.__file__).parent
 # Programs only: <name>.<lang>.toml overlays and their template are tests/test_content_overlay.py's.
@@ -647,8 +648,8 @@ def test_program_is_frozen(program: Program):
 
 
 def test_messages_name_repo_files_relative_to_the_repository():
-    assert _display_name(DEFAULT_PATH) == "content/medial.toml"
-    assert _display_name(Path("/elsewhere/x.toml")) == "/elsewhere/x.toml"
+    assert display_name(DEFAULT_PATH) == "content/medial.toml"
+    assert display_name(Path("/elsewhere/x.toml")) == "/elsewhere/x.toml"
 
 
 def test_back_lying_sets_leave_out_side_lying_cues(program: Program):

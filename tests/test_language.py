@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from handlers.views import i18n
+from handlers.views import language as language_views
 from tests.handlerkit import running_kit
 from tests.test_onboarding import START, onboard
 from tests.test_privacy import parse_export
+from tests.test_screens_by_language import onboard_any
 
 DE_PO = """\
 msgid ""
@@ -48,9 +50,9 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 async def test_new_user_gets_the_telegram_app_language(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
-        await onboard(kit.chat(42, "Ann", "pt-br"))
-        await onboard(kit.chat(43, "Bo", "uk"))
-        await onboard(kit.chat(44, "Cy"))
+        await onboard_any(kit.chat(42, "Ann", "pt-br"))
+        await onboard_any(kit.chat(43, "Bo", "uk"))
+        await onboard_any(kit.chat(44, "Cy"))
         assert (await kit.storage.get_user(42)).language == "pt"
         assert (await kit.storage.get_user(43)).language == "en"
         assert (await kit.storage.get_user(44)).language == "en"
@@ -89,13 +91,15 @@ async def test_language_offers_own_names_and_stores_the_choice(
 async def test_settings_row_switches_and_redraws_the_panel(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat(42, "Ann", "de")
-        await onboard(chat)
+        await onboard_any(chat)
         panel = (await chat.send("/settings"))[-1]
-        assert "Language: Deutsch" in panel.text
+        with i18n.speaking("de"):
+            assert language_views.language_line("de") in panel.text
         menu = (await chat.press(panel, "lang:menu"))[-1]
         assert ("Español", "lang:es:s") in menu.buttons()
         redrawn = (await chat.press(menu, "lang:es:s"))[-1]
-        assert "Idioma: Español" in redrawn.text
+        with i18n.speaking("es"):
+            assert language_views.language_line("es") in redrawn.text
         assert (await kit.storage.get_user(42)).language == "es"
 
 
@@ -105,23 +109,21 @@ async def test_choice_before_consent_is_stored_at_consent(tmp_path: Path) -> Non
         menu = (await chat.send("/language"))[-1]
         await chat.press(menu, "lang:es")
         assert await kit.storage.get_user(42) is None
-        intro = (await chat.send("/start medial"))[-1]
-        assert "Acepto" in intro.buttons()[0][0]
-        await chat.press(intro, "consent:yes")
+        await onboard_any(chat)
         assert (await kit.storage.get_user(42)).language == "es"
 
 
 async def test_delete_forgets_the_choice(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat(42, "Ann", "ru")
-        await onboard(chat)
+        await onboard_any(chat)
         await chat.press((await chat.send("/language"))[-1], "lang:de")
         confirm = (await chat.send("/delete"))[-1]
         await chat.press(confirm, confirm.buttons()[0][1])
         assert await kit.storage.get_user(42) is None
         assert 42 not in kit.app.bot_data.languages or kit.app.bot_data.languages[42] == ""
         # Back without a stored choice: the Telegram app's language again.
-        await onboard(chat)
+        await onboard_any(chat)
         assert (await kit.storage.get_user(42)).language == "ru"
 
 
@@ -137,7 +139,7 @@ async def test_forged_language_is_a_stale_button(tmp_path: Path) -> None:
 async def test_a_chosen_language_gets_its_own_chat_menu(tmp_path: Path) -> None:
     async with running_kit(tmp_path / "db.sqlite3", START) as kit:
         chat = kit.chat(42, "Ann", "ru")
-        await onboard(chat)
+        await onboard_any(chat)
         menu = (await chat.send("/language"))[-1]
         await chat.press(menu, "lang:de")
         method, params = [c for c in kit.request.calls if "MyCommands" in c[0]][-1]

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from handlers.app_sets import page_language
 from ops.settings import ConfigError, Settings, parse_webapp_url
 from tests.handlerkit import TOKEN, Kit, running_kit
 from tests.test_onboarding import START, onboard
@@ -229,3 +230,21 @@ def test_webapp_url_needs_https_except_locally(given: str, expected: str | None)
             parse_webapp_url(given)
     else:
         assert parse_webapp_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "stored", "expected"),
+    [
+        ("en", None, "en"),
+        ("ru", None, "ru"),
+        ("es-419", None, "es"),
+        ("pt-br", None, "pt"),
+        ("de-AT", None, "de"),
+        ("fr", None, "en"),
+        ("", None, "en"),
+        ("en", "de", "de"),  # the language the user chose wins over the client's
+        ("ru", "xx", "ru"),
+    ],
+)
+def test_the_page_language(code: str, stored: str | None, expected: str) -> None:
+    assert page_language(code, stored) == expected

@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 from ops.settings import Settings
 from tests.handlerkit import TOKEN, Kit, running_kit
 from tests.test_onboarding import START, onboard
+from tests.test_screens_by_language import onboard_any
 from tests.test_workout import set_rows, wait_until
 from web.initdata import sign
 from web.miniapp import miniapp_routes
@@ -79,9 +80,9 @@ pytestmark = [
 ]
 
 
-def stub_sdk(init_data: str, scheme: str) -> str:
+def stub_sdk(init_data: str, scheme: str, language: str = "en") -> str:
     """A stand-in for telegram-web-app.js with what the page uses."""
-    user = {"id": 42, "first_name": "Ann", "language_code": "en"}
+    user = {"id": 42, "first_name": "Ann", "language_code": language}
     webapp = {
         "initData": init_data,
         "initDataUnsafe": {"user": user},
@@ -199,3 +200,51 @@ async def test_outside_telegram_the_page_says_so(tmp_path: Path) -> None:
         await page.wait_for_selector("#outside:visible")
         assert "runs inside Telegram" in (await page.text_content("#outside") or "")
         await page.screenshot(path=str(shots_dir(tmp_path) / "timer-outside.png"))
+
+
+# The page in the user's language: (Telegram language_code, what the page must then say).
+SPOKEN: dict[str, dict[str, str]] = {
+    "ru": {
+        "label": "Подход 1 из 3 · левая нога · 2 повт.",
+        "hold": "ДЕРЖИМ",
+        "paused": "ПАУЗА",
+        "logged": "Записано",
+    },
+    "pt-br": {
+        "label": "Série 1 de 3 · perna esquerda · 2 rep.",
+        "hold": "SEGURA",
+        "paused": "PAUSADO",
+        "logged": "Registrado",
+    },
+}
+
+
+@pytest.mark.parametrize(("language", "scheme"), [("ru", "light"), ("pt-br", "dark")])
+async def test_the_timer_page_speaks_the_users_language(
+    tmp_path: Path, language: str, scheme: str
+) -> None:
+    said = SPOKEN[language]
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        # The same Telegram app in the chat and the timer: the language stored at first contact.
+        await onboard_any(kit.chat(42, "Ann", language))
+        await kit.storage.update_user(42, kit.now(), reps=2, legs="left")
+        user = json.dumps({"id": 42, "first_name": "Ann", "language_code": language})
+        fields = {"user": user, "auth_date": str(int(kit.now().timestamp())), "query_id": "q1"}
+        sdk = stub_sdk(sign(fields, TOKEN), scheme, language)
+        async with serving(kit, tmp_path) as base, browser_page(base, sdk) as page:
+            await page.goto(f"{base}/app/?speed=10")
+            await page.wait_for_selector("#start:visible")
+            assert await page.evaluate("document.documentElement.lang") == language[:2]
+            assert said["label"] in (await page.text_content("#set-label") or "")
+            await page.click("#start")
+            await expect(page.locator("#phase")).to_have_text(said["hold"])
+            await page.click("#pause")
+            assert await page.text_content("#phase") == said["paused"]
+            shot = shots_dir(tmp_path) / f"timer-{language}-{scheme}-paused.png"
+            await page.screenshot(path=str(shot))
+            await page.click("#pause")
+            await page.wait_for_selector("#log:visible", timeout=15_000)
+            await page.click("#save")
+            await expect(page.locator("#status")).to_have_text(re.compile(f"^{said['logged']}"))
+            assert await set_rows(kit) == [("left", 1, 2)]
+            await page.screenshot(path=str(shots_dir(tmp_path) / f"timer-{language}-{scheme}.png"))

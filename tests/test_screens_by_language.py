@@ -31,14 +31,19 @@ def button_with(message: Sent, prefix: str) -> str:
     raise AssertionError(f"no {prefix!r} button on {message.buttons()}")
 
 
-async def play(chat: Chat, language: str) -> None:
-    """Onboard, look around, train a bit, log by a reply, and check the data screens."""
+async def onboard_any(chat: Chat) -> None:
+    """Onboarding by button data and typed answers only: the same in every language."""
     intro = (await chat.send("/start medial"))[-1]
     question = (await chat.forge(intro, "consent:yes"))[-1]
     question = (await chat.forge(question, "cfg:preset:rehab"))[-1]
-    question = (await chat.forge(question, "cfg:legs:both"))[-1]
+    await chat.forge(question, "cfg:legs:both")
     await chat.send("Europe/Berlin")
     await chat.send("07:30")
+
+
+async def play(chat: Chat, language: str) -> None:
+    """Onboard, look around, train a bit, log by a reply, and check the data screens."""
+    await onboard_any(chat)
     for command in ("/help", "/learn", "/cues", "/mistakes", "/variations", "/sources"):
         await chat.send(command)
     setup = [s for s in await chat.send("/workout") if s.buttons()][-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,9 @@ from coach import pacing, voice
 from content import load_program
 from content.model import Cadence
 from content.voice import VOICE_DIR, available_languages, load_clips
-from handlers.voice import TrackSpec, VoiceTracks, render_track
+from handlers.views import i18n
+from handlers.voice import TrackSpec, VoiceTracks, render_track, voice_language
+from handlers.workout.voice_pacer import track_spec
 from tests.fakebot import FakeBotServer
 from tests.handlerkit import running_kit
 
@@ -68,7 +71,7 @@ def test_a_five_second_hold_is_counted_down() -> None:
 
 
 def test_clips_are_small_and_complete() -> None:
-    assert "en" in available_languages()
+    assert set(available_languages()) >= {"en", "ru", "es", "de", "pt"}
     for language in available_languages():
         folder = VOICE_DIR / language
         assert sum(p.stat().st_size for p in folder.iterdir()) < 1_000_000
@@ -83,8 +86,11 @@ def test_clips_are_small_and_complete() -> None:
     ("cadence", "reps"),
     [(REHAB, 10), (ARMY, 10), (replace(REHAB, hold_s=5), 15), (replace(REHAB, lower_s=3), 5)],
 )
-def test_track_is_opus_in_ogg_and_as_long_as_the_set(cadence: Cadence, reps: int) -> None:
-    data = render_track(TrackSpec("rehab", cadence, reps, "en"), load_clips("en"))
+@pytest.mark.parametrize("language", ["en", "ru", "es", "de", "pt"])
+def test_track_is_opus_in_ogg_and_as_long_as_the_set(
+    cadence: Cadence, reps: int, language: str
+) -> None:
+    data = render_track(TrackSpec("rehab", cadence, reps, language), load_clips(language))
     info = sf.info(io.BytesIO(data))
     assert (info.format, info.subtype, info.channels) == ("OGG", "OPUS", 1)
     samples, rate = sf.read(io.BytesIO(data), dtype="float32")
@@ -95,6 +101,33 @@ def test_track_is_opus_in_ogg_and_as_long_as_the_set(cadence: Cadence, reps: int
             start = int(cue.at_s * rate)
             window = samples[start : start + int(0.3 * rate)]
             assert np.abs(window).max() > 0.1, cue
+
+
+def test_each_language_speaks_its_own_words_and_falls_back_to_english() -> None:
+    english = load_clips("en")
+    for language in ("ru", "es", "de", "pt"):
+        assert voice_language(language) == language
+        own = load_clips(language)
+        assert own.digest != english.digest
+        # Same cues, different words: the tracks differ but last exactly as long.
+        mine = voice.set_track(REHAB, 3, own.clips)
+        assert len(mine) == len(voice.set_track(REHAB, 3, english.clips))
+        assert not np.array_equal(mine, voice.set_track(REHAB, 3, english.clips))
+    assert voice_language("xx") == "en"
+    assert voice_language("") == "en"
+
+
+def test_the_set_track_follows_the_language_of_the_update() -> None:
+    program = load_program()
+    preset = program.presets[0]
+    rt: Any = SimpleNamespace(
+        preset=preset, cadence=preset.cadence, slots=[SimpleNamespace(reps=preset.reps)]
+    )
+    assert track_spec(rt, 0).language == "en"
+    with i18n.speaking("de"):
+        assert track_spec(rt, 0).language == "de"
+    with i18n.speaking("pt"):
+        assert track_spec(rt, 0).language == "pt"
 
 
 def test_every_preset_has_a_track_of_its_length() -> None:

@@ -244,3 +244,29 @@ def test_no_assert_guards_state_in_handlers() -> None:
         if isinstance(node, ast.Assert)
     ]
     assert found == []
+
+
+async def test_blocking_the_bot_mid_set_stops_pacing_before_any_403(tmp_path: Path) -> None:
+    async with running_kit(tmp_path / "db.sqlite3", START) as kit:
+        chat = await ready(kit, reps=4)
+        setup = (await chat.send("/workout"))[-1]
+        await chat.press(setup, "Go")
+        await wait_until(lambda: len(setup.edits) >= 1)
+        member = {"status": "member", "user": {"id": 123456, "is_bot": True, "first_name": "M"}}
+        await chat._feed(
+            {
+                "my_chat_member": {
+                    "chat": {"id": 42, "type": "private", "first_name": "Ann"},
+                    "from": {"id": 42, "is_bot": False, "first_name": "Ann"},
+                    "date": int(time.time()),
+                    "old_chat_member": member,
+                    "new_chat_member": {**member, "status": "kicked", "until_date": 0},
+                }
+            }
+        )
+        calls = len(kit.request.calls)
+        await asyncio.sleep(SCALE * 30)  # longer than the rest of the set
+        assert kit.request.calls[calls:] == []
+        assert workout.guided(context_of(kit), 42) is None
+        user = await kit.storage.get_user(42)
+        assert user is not None and not user.active

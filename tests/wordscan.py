@@ -61,6 +61,7 @@ SILENT_CALLS = frozenset(
         "format_date",
         "isoformat",
         "abandon",
+        "forget_chat",
         "publish",
         "Gauge",
         "Counter",

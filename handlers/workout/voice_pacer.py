@@ -11,19 +11,17 @@ where it stopped; Done, Stop and typed replies work as in chat.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 
 from telegram.error import TelegramError
 
 from coach import pacing
-from content.voice import available_languages
 from handlers.context import Ctx
 from handlers.views import guided as guided_views
 from handlers.views import i18n
 from handlers.views import pacing_modes as views
-from handlers.voice import TrackSpec
+from handlers.voice import TrackSpec, voice_language
 from handlers.workout import runtime
 from handlers.workout.output import edit
 from handlers.workout.runtime import Guided, bump, phase_job, scaled, schedule
@@ -37,19 +35,9 @@ def voice_elapsed(rt: Guided) -> float:
 
 
 def track_spec(rt: Guided, index: int) -> TrackSpec:
-    """The voice track of one set of the session, in the user's language if it has clips."""
-    return TrackSpec(rt.preset.key, rt.cadence, rt.slots[index].reps, voice_language())
-
-
-@functools.cache
-def _voices() -> frozenset[str]:
-    return frozenset(available_languages())
-
-
-def voice_language() -> str:
-    """The current language if content/voice/ has its clips, else English."""
-    language = i18n.current()
-    return language if language in _voices() else "en"
+    """The voice track of one set of the session, in the language of the running update."""
+    language = voice_language(i18n.current())
+    return TrackSpec(rt.preset.key, rt.cadence, rt.slots[index].reps, language)
 
 
 async def _send_note(context: Ctx, rt: Guided, index: int) -> bool:

@@ -39,6 +39,146 @@
       allDoneBig: "✓",
       howMany: "How many reps?",
     },
+    ru: {
+      outside: "Таймер работает только внутри Telegram. Открой его из бота: отправь /workout и нажми «Открыть таймер».",
+      loadFailed: "Не удалось загрузить план на сегодня. Закрой таймер и открой его снова из чата.",
+      notSetUp: "Сначала закончи настройку в чате (/start), потом открой таймер снова.",
+      title: "Сегодня · {preset}",
+      setLabel: "Подход {number} из {of} · {side} нога · {reps} повт.",
+      chip: "{side} {number}/{of}",
+      left: "левая",
+      right: "правая",
+      start: "Старт",
+      pause: "Пауза",
+      resume: "Продолжить",
+      finish: "Готово",
+      save: "Записать подход",
+      repsLabel: "Сделано повторений",
+      lift: "ВВЕРХ",
+      hold: "ДЕРЖИМ",
+      lower: "ВНИЗ",
+      ready: "ГОТОВЬСЯ",
+      paused: "ПАУЗА",
+      end: "ГОТОВО",
+      done: "ВСЁ!",
+      rest: "ОТДЫХ",
+      repOf: "повтор {rep} из {reps}",
+      countOf: "счёт {count} · повтор {rep} из {reps}",
+      restLeft: "дальше: подход {number} из {of}, {side} нога",
+      skipRest: "Пропустить отдых",
+      saving: "Записываю…",
+      logged: "Записано ✓ — в чате тоже.",
+      taken: "Этот подход уже записан.",
+      saveFailed: "Пока не записано (нет связи?). Нажми «Записать подход» ещё раз.",
+      allDone: "Все подходы на сегодня сделаны. Отличная работа!",
+      allDoneBig: "✓",
+      howMany: "Сколько повторений?",
+    },
+    es: {
+      outside: "Este temporizador funciona dentro de Telegram. Ábrelo desde el bot: envía /workout y toca «Abrir temporizador».",
+      loadFailed: "No se pudo cargar el plan de hoy. Cierra el temporizador y vuelve a abrirlo desde el chat.",
+      notSetUp: "Primero termina la configuración en el chat (/start) y luego vuelve a abrir el temporizador.",
+      title: "Hoy · {preset}",
+      setLabel: "Serie {number} de {of} · pierna {side} · {reps} rep.",
+      chip: "{side} {number}/{of}",
+      left: "izquierda",
+      right: "derecha",
+      start: "Empezar",
+      pause: "Pausa",
+      resume: "Seguir",
+      finish: "Hecho",
+      save: "Registrar serie",
+      repsLabel: "Repeticiones hechas",
+      lift: "ARRIBA",
+      hold: "AGUANTA",
+      lower: "ABAJO",
+      ready: "PREPÁRATE",
+      paused: "EN PAUSA",
+      end: "SERIE HECHA",
+      done: "¡TODO HECHO!",
+      rest: "DESCANSO",
+      repOf: "repetición {rep} de {reps}",
+      countOf: "tiempo {count} · repetición {rep} de {reps}",
+      restLeft: "siguiente: serie {number} de {of}, pierna {side}",
+      skipRest: "Saltar descanso",
+      saving: "Registrando…",
+      logged: "Registrada ✓ — también en el chat.",
+      taken: "Esa serie ya estaba registrada.",
+      saveFailed: "Aún no se ha registrado (¿sin conexión?). Toca «Registrar serie» para reintentarlo.",
+      allDone: "Ya hiciste todas las series de hoy. ¡Buen trabajo!",
+      allDoneBig: "✓",
+      howMany: "¿Cuántas repeticiones?",
+    },
+    de: {
+      outside: "Dieser Timer läuft in Telegram. Öffne ihn über den Bot: Sende /workout und tippe auf „Timer öffnen“.",
+      loadFailed: "Der Plan für heute ließ sich nicht laden. Schließe den Timer und öffne ihn erneut aus dem Chat.",
+      notSetUp: "Schließ zuerst die Einrichtung im Chat ab (/start) und öffne den Timer dann erneut.",
+      title: "Heute · {preset}",
+      setLabel: "Satz {number} von {of} · Bein {side} · {reps} Wdh.",
+      chip: "{side} {number}/{of}",
+      left: "links",
+      right: "rechts",
+      start: "Los",
+      pause: "Pause",
+      resume: "Weiter",
+      finish: "Fertig",
+      save: "Satz eintragen",
+      repsLabel: "Geschaffte Wiederholungen",
+      lift: "HOCH",
+      hold: "HALTEN",
+      lower: "RUNTER",
+      ready: "BEREIT",
+      paused: "PAUSIERT",
+      end: "SATZ FERTIG",
+      done: "ALLES FERTIG",
+      rest: "SATZPAUSE",
+      repOf: "Wiederholung {rep} von {reps}",
+      countOf: "Takt {count} · Wiederholung {rep} von {reps}",
+      restLeft: "als Nächstes: Satz {number} von {of}, Bein {side}",
+      skipRest: "Pause überspringen",
+      saving: "Wird eingetragen…",
+      logged: "Eingetragen ✓ – auch im Chat.",
+      taken: "Dieser Satz war schon eingetragen.",
+      saveFailed: "Noch nicht eingetragen (keine Verbindung?). Tippe auf „Satz eintragen“, um es erneut zu versuchen.",
+      allDone: "Alle Sätze für heute geschafft. Stark!",
+      allDoneBig: "✓",
+      howMany: "Wie viele Wiederholungen?",
+    },
+    pt: {
+      outside: "Este timer só funciona dentro do Telegram. Abra pelo bot: envie /workout e toque em “Abrir timer”.",
+      loadFailed: "Não foi possível carregar o plano de hoje. Feche o timer e abra de novo pelo chat.",
+      notSetUp: "Termine a configuração no chat primeiro (/start) e depois abra o timer de novo.",
+      title: "Hoje · {preset}",
+      setLabel: "Série {number} de {of} · perna {side} · {reps} rep.",
+      chip: "{side} {number}/{of}",
+      left: "esquerda",
+      right: "direita",
+      start: "Começar",
+      pause: "Pausar",
+      resume: "Continuar",
+      finish: "Feito",
+      save: "Registrar série",
+      repsLabel: "Repetições feitas",
+      lift: "SOBE",
+      hold: "SEGURA",
+      lower: "DESCE",
+      ready: "PREPARE-SE",
+      paused: "PAUSADO",
+      end: "SÉRIE FEITA",
+      done: "TUDO FEITO!",
+      rest: "DESCANSO",
+      repOf: "repetição {rep} de {reps}",
+      countOf: "tempo {count} · repetição {rep} de {reps}",
+      restLeft: "próxima: série {number} de {of}, perna {side}",
+      skipRest: "Pular descanso",
+      saving: "Registrando…",
+      logged: "Registrado ✓ — também no chat.",
+      taken: "Essa série já tinha sido registrada.",
+      saveFailed: "Ainda não registrado (sem conexão?). Toque em “Registrar série” para tentar de novo.",
+      allDone: "Todas as séries de hoje foram feitas. Mandou bem!",
+      allDoneBig: "✓",
+      howMany: "Quantas repetições?",
+    },
   };
   const RING = 2 * Math.PI * 52;
   const tg = window.Telegram && window.Telegram.WebApp;
@@ -170,9 +310,15 @@
     $("ring").style.strokeDashoffset = String(RING * (1 - Math.min(1, Math.max(0, fraction))));
   }
 
+  function setPhase(text) {
+    $("phase").textContent = text;
+    // Some languages' phase words are long ("DESCANSO", "SATZPAUSE"): keep them inside the ring.
+    $("phase").classList.toggle("long", text.length > 7);
+  }
+
   function drawFace(phase, big, small) {
     $("timer").dataset.phase = phase;
-    $("phase").textContent = phase in words ? t(phase) : phase;
+    setPhase(phase in words ? t(phase) : phase);
     $("big").textContent = big;
     $("small").textContent = small;
   }
@@ -245,7 +391,7 @@
       state = "paused";
       pausedAt = performance.now();
       $("pause").textContent = t("resume");
-      $("phase").textContent = t("paused");
+      setPhase(t("paused"));
       keepAwake(false);
     } else if (state === "paused") {
       startedAt += performance.now() - pausedAt;
@@ -340,6 +486,9 @@
   async function load() {
     applyTheme();
     if (!tg || !tg.initData) {
+      // Outside Telegram the browser's language is all there is.
+      const browser = (navigator.language || "en").split("-")[0].toLowerCase();
+      words = STRINGS[browser] || STRINGS.en;
       const outside = $("outside");
       outside.textContent = t("outside");
       show("outside", true);
@@ -348,8 +497,10 @@
     tg.ready();
     if (tg.expand) tg.expand();
     if (tg.onEvent) tg.onEvent("themeChanged", applyTheme);
-    const language = ((tg.initDataUnsafe && tg.initDataUnsafe.user && tg.initDataUnsafe.user.language_code) || "en").split("-")[0];
+    // Until the API answers, the Telegram client's language ("pt-br" -> "pt"); English if unknown.
+    const language = ((tg.initDataUnsafe && tg.initDataUnsafe.user && tg.initDataUnsafe.user.language_code) || "en").split("-")[0].toLowerCase();
     words = STRINGS[language] || STRINGS.en;
+    if (STRINGS[language]) document.documentElement.lang = language;
     let response;
     try {
       response = await fetch("api/today", { headers: { Authorization: "tma " + tg.initData } });
@@ -360,9 +511,8 @@
       return;
     }
     plan = await response.json();
-    // The bot sends the page's words in the user's language (its gettext catalogs).
-    words = Object.assign({}, STRINGS.en, plan.words || {});
-    document.documentElement.lang = plan.language;
+    words = STRINGS[plan.language] || STRINGS.en;
+    document.documentElement.lang = STRINGS[plan.language] ? plan.language : "en";
     $("title").textContent = t("title", { preset: plan.preset });
     show("head", true);
     show("timer", true);
