@@ -210,7 +210,7 @@ async def apply_choice(
             await ask_step(message, context, updated)
     else:
         await reschedule(context, updated)
-    return f"Saved: {toast}"
+    return settings_views.saved_toast(toast)
 
 
 async def finish(message: Message, context: Ctx, user: UserRecord) -> None:

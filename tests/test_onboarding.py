@@ -13,16 +13,17 @@ START = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 
 async def onboard(chat: Chat, zone_text: str = "Europe/Berlin", time_text: str = "07:30") -> None:
+    """Answer the four questions by button data and step numbers, in any language."""
     intro = (await chat.send("/start medial"))[-1]
-    assert "I agree" in intro.buttons()[0][0]
+    assert intro.buttons()[0][1] == "consent:yes"
     question = (await chat.press(intro, "consent:yes"))[-1]
-    assert "Which dose" in question.text
-    question = (await chat.press(question, "Knee rehab"))[-1]
-    assert "Which legs" in question.text
-    question = (await chat.press(question, "Both legs"))[-1]
-    assert "timezone" in question.text
-    question = (await chat.send(zone_text))[-1]
-    assert "Reminder time" in question.text
+    assert "1/4" in question.text
+    question = (await chat.press(question, "cfg:preset:rehab"))[-1]
+    assert "2/4" in question.text
+    replies = await chat.press(question, "cfg:legs:both")
+    assert any("3/4" in reply.text for reply in replies)
+    replies = await chat.send(zone_text)
+    assert any("4/4" in reply.text for reply in replies)
     await chat.send(time_text)
 
 

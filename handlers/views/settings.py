@@ -123,6 +123,11 @@ def settings_keyboard(user: UserRecord) -> InlineKeyboardMarkup:
     )
 
 
+def saved_toast(what: str) -> str:
+    """The toast after a setting is chosen: "Saved: Knee rehab"."""
+    return _("Saved: {what}").format(what=what)
+
+
 def setting_saved_line(toast: str) -> str:
     """A "Saved: …" line above a settings panel."""
     return f"✅ {escape(toast)}\n\n"

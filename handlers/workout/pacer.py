@@ -11,9 +11,9 @@ from coach import pacing
 from coach.pacing import SetSlot
 from handlers.context import BotData, Ctx
 from handlers.views import guided as guided_views
-from handlers.views import learn as learn_views
 from handlers.views import logged as logged_views
 from handlers.views import pacing_modes as pacing_views
+from handlers.views.learn import side_word
 from handlers.workout import runtime
 from handlers.workout.output import edit, edit_now, send
 from handlers.workout.runtime import (
@@ -131,13 +131,13 @@ async def _send_setup(context: Ctx, rt: Guided) -> None:
     slot = rt.slot
     change = ""
     if slot.side_change:
-        change = rt.preset.change_side.format(side=learn_views.side_word(slot.side))
+        change = rt.preset.change_side.format(side=side_word(slot.side))
     text = guided_views.set_setup(
         rt.intro,
         slot.number,
         slot.sets,
         slot.side,
-        rt.preset.setup.format(side=learn_views.side_word(slot.side)),
+        rt.preset.setup.format(side=side_word(slot.side)),
         change,
         rt.cue(slot),
     )
