@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date
+
 from coach.stats import ChartPoint
 
 # Telegram shows photos at most 1280 px on a side; 8 x 5 in at 150 dpi is 1200 x 750.
@@ -42,6 +44,7 @@ class ChartText:
     right: str
     pain: str
     note_latest: str  # e.g. "latest {count} sessions", used when the history is cut
+    locale: str = "en"  # Babel locale of the axis dates ("3 Nov", "3 нояб.")
 
 
 def latest(points: Sequence[ChartPoint], limit: int = MAX_POINTS) -> list[ChartPoint]:
@@ -129,7 +132,7 @@ def render_png(points: Sequence[ChartPoint], legs: str, text: ChartText) -> byte
         locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda value, _pos: _day(mdates.num2date(value)))
+            FuncFormatter(lambda value, _pos: _day(mdates.num2date(value), text.locale))
         )
 
         title = text.title
@@ -153,9 +156,9 @@ def render_png(points: Sequence[ChartPoint], legs: str, text: ChartText) -> byte
     return buffer.getvalue()
 
 
-def _day(moment: datetime) -> str:
-    """An axis date without a leading zero, e.g. "3 Nov"."""
-    return f"{moment.day} {moment:%b}"
+def _day(moment: datetime, locale: str) -> str:
+    """An axis date without a leading zero in the user's language, e.g. "3 Nov", "3 dic"."""
+    return format_date(moment.date(), "d MMM", locale=locale)
 
 
 # Drawing holds the interpreter for about 0.3 s (a thread would still stall every other user's

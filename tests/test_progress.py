@@ -278,3 +278,16 @@ def test_history_keyboard_edges(count: int) -> None:
         labels = [b.text for row in markup.inline_keyboard for b in row] if markup else []
         assert ("◀️ Newer" in labels) == (page > 0)
         assert ("Older ▶️" in labels) == (page < pages - 1)
+
+
+def test_chart_axis_dates_speak_the_users_language() -> None:
+    from handlers.chart import _day
+
+    moment = datetime(2026, 12, 3, 12, 0)
+    assert [_day(moment, locale) for locale in ("en", "ru", "es", "de", "pt_BR")] == [
+        "3 Dec",
+        "3 дек.",
+        "3 dic",
+        "3 Dez.",
+        "3 dez.",
+    ]

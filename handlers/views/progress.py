@@ -34,6 +34,7 @@ def chart_text() -> ChartText:
         pain=_("Pain"),
         # TRANSLATORS: a label on the chart's last point, e.g. "latest 10".
         note_latest=_("latest {count}"),
+        locale=i18n.BABEL_LOCALES[i18n.current()],
     )
 
 
