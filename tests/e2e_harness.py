@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -250,3 +251,19 @@ def start_bot(fake_server: FakeBotServer, bot_db: Path) -> Iterator[StartBot]:
         for proc in started:
             if proc.running:
                 proc.kill()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(condition: object, timeout: float = 15.0) -> None:
+    """Poll a zero-argument callable until it is truthy."""
+    assert callable(condition)
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import json
-import socket
-import time
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 
-from tests.e2e_harness import FAKE_TOKEN, StartBot, bot_db, fake_server, start_bot  # noqa: F401
+from tests.e2e_harness import (  # noqa: F401
+    FAKE_TOKEN,
+    StartBot,
+    bot_db,
+    fake_server,
+    free_port,
+    start_bot,
+    wait_until,
+)
 from tests.fakebot import FakeBotServer
 from tests.test_e2e_workout import CLOCK, db_rows, onboard
 from web.initdata import sign
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(condition: object, timeout: float = 15.0) -> None:
-    """Poll a zero-argument callable until it is truthy."""
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def test_timer_app_through_the_real_process(

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
 import httpx
 
 from ops.settings import Settings
-from tests.e2e_harness import FAKE_TOKEN, BotProcess, StartBot, bot_db, fake_server, start_bot  # noqa: F401
+from tests.e2e_harness import (  # noqa: F401
+    FAKE_TOKEN,
+    BotProcess,
+    StartBot,
+    bot_db,
+    fake_server,
+    free_port,
+    start_bot,
+    wait_until,
+)
 from tests.fakebot import FakeBotServer
 from web.webhook import webhook_secret
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(condition: object, timeout: float = 15.0) -> None:
-    """Poll a zero-argument callable until it is truthy."""
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def web_env(port: int, **extra: str) -> dict[str, str]:
